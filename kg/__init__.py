@@ -1,0 +1,3 @@
+"""fupin-kg: knowledge graphs from Chinese reports on East–West poverty-alleviation cooperation."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,37 @@
+"""Mention extractors, by name: each reads an article and returns mentions.
+
+The registry keeps the order they run in; a later extractor sees the
+mentions of the earlier ones (names are cut around the divisions found
+first).  Add an extractor by adding it here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..gazetteer import Gazetteer
+from ..model import Article, Mention
+from .names import extract_names
+from .regions import extract_regions
+
+Extractor = Callable[[Article, list[Mention], Gazetteer], tuple[list[Mention], list[str]]]
+
+
+def _regions(article: Article, found: list[Mention], gaz: Gazetteer):
+    return extract_regions(article, gaz)
+
+
+def _names(article: Article, found: list[Mention], gaz: Gazetteer):
+    return extract_names(article, found), []
+
+
+EXTRACTORS: dict[str, Extractor] = {"regions": _regions, "names": _names}
+
+
+def extract_mentions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[str]]:
+    mentions: list[Mention] = []
+    warnings: list[str] = []
+    for extractor in EXTRACTORS.values():
+        found, warned = extractor(article, mentions, gaz)
+        mentions += found
+        warnings += warned
+    return mentions, warnings

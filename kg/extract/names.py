@@ -1,0 +1,260 @@
+"""Named organisations, projects, events, documents, products and persons.
+
+Chinese names carry their kind at the end (…有限公司, …中学, …局, …项目,
+…招聘会), so each rule starts from a suffix and walks left to where the name
+begins: the start of the clause, or the end of a word that cannot be part of
+a name (a verb such as 建成/举办, a function word such as 的/与/在, a title
+such as 总经理).  Persons are the other way round: a title first, then a name
+that starts with a known surname.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Mention, Span
+
+# Suffix -> entity type.  Longer suffixes win over shorter ones at the same place.
+SUFFIX_TYPES = {
+    "Enterprise": "有限责任公司 股份有限公司 有限公司 分公司 公司 集团 酒业 木业 药业 乳业 茶业 电机 "
+                  "电器 实业 食品厂 工厂 厂",
+    "Organization": "专业合作社 合作社 工作站 协会 商会 联合会 基金会 研究院 研究所 工商联",
+    "School": "职业技术学校 职业中学 中学 小学 大学 学院 学校 幼儿园",
+    "Hospital": "妇幼保健院 人民医院 中医院 医院 卫生院 保健院",
+    "Government": "人民政府 委员会 办公室 扶贫办 协作办 政协 人大 局 站",
+    "Project": "项目 工程 基地 示范园 产业园 养殖场 养猪场 羊场 牛场 猪场 农场 林场 牧场 中心 水厂 "
+               "车间 旗舰店 电站 馆",
+    "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 "
+             "嘉年华 论坛 峰会 旅游节 文化节 丰收节",
+}
+SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
+SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIX_OF), key=len, reverse=True)))
+# "X中" for numbered schools: 平凉三中, 二中.
+NUMBERED_SCHOOL = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]中(?![\u4e00-\u9fff]{0,1}[心国华央间])")
+
+# Titles written before a person's name.  Reporters and editors are bylines, not entities.
+ROLES = ("副总经理 总经理 董事长 副董事长 总裁 经理 厂长 党支部书记 村党支部书记 村支书 支部书记 "
+         "党委书记 县委书记 区委书记 书记 副主任 主任 副局长 局长 副站长 站长 副县长 县长 副区长 区长 "
+         "副市长 市长 副镇长 镇长 乡长 村长 村主任 副主席 主席 副院长 院长 副校长 校长 教师 老师 "
+         "医生 专家 村民 农民 贫困户 老人 小伙 大学生 负责人 工作人员 员工 技术员 种植户 养殖户 "
+         "致富带头人 创业者 理事长 会长 社长 场长 队长 组长 委员 常委").split()
+ROLE_RE = re.compile("|".join(sorted(ROLES, key=len, reverse=True)))
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
+    "武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒"
+    "阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓"
+    "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣"
+    "巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘"
+    "满闻位厉伏薄") | {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "长孙"}
+# Characters that cannot start the third character of a name: a verb or particle follows.
+AFTER_NAME = set("说讲告介表称指谈坦笑拉带陪等在对也还就都是的了和与及向为从将把被给让正已又欣激感深一")
+
+# Words that end a name's left edge.  A name never contains them, so the name
+# starts right after the last one before its suffix.
+BOUNDARY_WORDS = (
+    "的 了 着 过 在 是 与 和 及 以及 同 跟 向 为 由 从 到 把 被 给 将 让 使 等 或 并 还 也 都 又 再 已 已经 "
+    "通过 依托 借助 组织(?!部) 举办 召开 建成 新建 建起 完成 实施 引进 引来 走进 来到 参加 参与 参观 考察 察看 "
+    "包括 成立 设立 建立 开设 签订 制定 投入 援建 出资 帮助 支持 带动 推动 用于 共建 推进 打造 培育 落户 "
+    "入驻 开展 拥有 位于 其中 除了 除 按照 根据 围绕 牵线 销售 展销 展示 采购 购买 捐赠 捐建 修建 扶持 资助 "
+    "兴办 创办 开办 实现 形成 获得 承接 争取 申报 进入 走访 慰问 结成 结对 采取 去 来 看 对(?![口接]) "
+    "就(?!业) 即 该 这 那 这家 那家 首批 龙头企业 企业 单位 记者 群众 表示 介绍 告诉 以 而 但 却 则 且 "
+    "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
+    "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条]"
+).split()
+BOUNDARY_RE = re.compile("|".join(sorted(BOUNDARY_WORDS + ROLES, key=len, reverse=True)))
+PROVINCE_ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀贵黔云滇陕秦甘陇青宁新藏桂蒙")
+NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z·“”（）()\-—— ]")
+MAX_NAME = 30
+# Words that end in a suffix character but name nothing.
+NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
+                       r"(食|书|饭|旅|宾|博物|图书|场)馆$|^(中|重|核|市|圆|同)心$")
+# Words that describe rather than name: a project called only by them is no name.
+GENERIC = re.compile(
+    "东西部|扶贫|协作|帮扶|产业|民生|重点|援建|合作|各类|相关|其他|这些|示范|建设|发展|脱贫|攻坚|社区|企业|"
+    "农村|贫困|农户|龙头|当地|本地|地方|光伏|养殖|种植|项目|生产|开发|友好|类|一批批?|一项项|一个个|新|大|小|好|首批|这|该|此|"
+    r"[0-9一二三四五六七八九十百千万两几多余]+[个座家所批项处名条类大]|[0-9]+|[“”（）()·\s]")
+QUOTED = re.compile(r"“([^“”\n]{2,12})”")
+PRODUCT_CUE = re.compile(r"^[^，。；]{0,12}?(产品|特产|品牌|名优|农产品)")
+PRODUCT_VERB = re.compile(r"(种|养|卖|销售|推出|打造|品牌)$")
+LIST_BEFORE_PRODUCTS = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8})+)等(?:特色|农副|农特|名优|地方|优质|扶贫)*产品")
+PRODUCT_GENERIC = re.compile(r"^(优质|特色|新鲜|各类|各种|绿色|有机|名优)")
+DOCUMENT = re.compile(r"《([^《》\n]{2,60})》")
+
+
+def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
+    text = article.text
+    region_spans = [(m.span.start, m.span.end) for m in regions]
+    mentions = _suffix_names(text, region_spans)
+    mentions += _documents(text)
+    mentions += _products(text, mentions + regions)
+    mentions += _persons(text)
+    return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _clause_start(text: str, end: int) -> int:
+    start = end
+    while start > 0 and end - start < MAX_NAME and _name_char(text, start - 1):
+        start -= 1
+    return start
+
+
+def _name_char(text: str, i: int) -> bool:
+    """Spaces belong to a name only beside Latin letters or digits (暨 PECC 博览会)."""
+    if text[i] != " ":
+        return bool(NAME_CHARS.match(text[i]))
+    return bool(re.match(r"[A-Za-z0-9]", text[i - 1:i] or "") or re.match(r"[A-Za-z0-9]", text[i + 1:i + 2]))
+
+
+def _name_start(text: str, suffix_start: int, protected: list[tuple[int, int]]) -> int:
+    """Where a name ending in a suffix begins: after the last boundary word."""
+    start = _clause_start(text, suffix_start)
+    window = text[start:suffix_start]
+    cut = start
+    for m in BOUNDARY_RE.finditer(window):
+        if not _inside(start + m.start(), protected):
+            cut = start + m.end()
+    # "…博览会”“津城…" : a closing and an opening quote separate two names.
+    between = text.rfind("”“", cut, suffix_start)
+    if between >= 0:
+        cut = between + 1
+    return cut
+
+
+def _suffix_names(text: str, regions: list[tuple[int, int]]) -> list[Mention]:
+    found = [(m.start(), m.end(), m.group(), SUFFIX_OF[m.group()]) for m in SUFFIX_RE.finditer(text)]
+    found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
+    found.sort()
+    mentions = []
+    for i, (s, e, suffix, kind) in enumerate(found):
+        if ROLE_RE.match(text, s) or _inside(s, regions):
+            continue
+        if _continues(text, e, found[i + 1:]):
+            continue
+        start = _name_start(text, s, regions)
+        name = _trim(text[start:e])
+        start = e - len(name)
+        stem = name[: -len(suffix)]
+        if len(stem) < 2 or NOT_NAMES.search(name) or not re.search(r"[\u4e00-\u9fff]{2}", stem):
+            continue
+        if kind in ("Project", "Enterprise", "Organization") and _generic(stem, start, regions):
+            continue
+        if kind == "School" and _generic(stem, start, []):
+            continue
+        mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
+                                f"suffix-{suffix}"))
+    return mentions
+
+
+def _continues(text: str, end: int, later: list[tuple]) -> bool:
+    """Another suffix follows in the same run of name characters (基地项目, 洽谈会暨…博览会)."""
+    run_end = end
+    while run_end < len(text) and run_end - end < 16 and _name_char(text, run_end):
+        run_end += 1
+    stop = BOUNDARY_RE.search(text, end, run_end)
+    limit = stop.start() if stop else run_end
+    return any(s >= end and e <= limit for s, e, _, _ in later)
+
+
+def _trim(name: str) -> str:
+    """Drop unbalanced quotes and brackets at the edges of a name."""
+    name = name.strip(" ")
+    while name and name[0] in "”）)—-":
+        name = name[1:]
+    opened = name.rfind("“")
+    if opened >= 0 and "”" not in name[opened:]:
+        name = name[opened + 1:]
+    if name.startswith(("（", "(")) and not re.search(r"[）)]", name):
+        name = name[1:]
+    return name.strip(" ")
+
+
+def _generic(stem: str, stem_start: int, regions: list[tuple[int, int]]) -> bool:
+    """A stem made only of regions, numbers and descriptive words names nothing."""
+    chars = [c for i, c in enumerate(stem) if not _inside(stem_start + i, regions)]
+    rest = GENERIC.sub("", "".join(chars))
+    return len(rest) < 2 or (len(rest) == 2 and set(rest) <= PROVINCE_ABBREVIATIONS)
+
+
+def _documents(text: str) -> list[Mention]:
+    out = []
+    for m in DOCUMENT.finditer(text):
+        name = m.group(1).strip()
+        if re.search(r"(日报|晚报|杂志|报)$", name):
+            continue
+        out.append(Mention(Span(m.start(1), m.end(1), name), "Document", name,
+                           f"Document:{name}", "book-title-marks"))
+    return out
+
+
+def _products(text: str, taken: list[Mention]) -> list[Mention]:
+    """Quoted names in a list of products, after 种/卖, or a list ending in 等…产品."""
+    covered = {(m.span.start, m.span.end) for m in taken}
+    out = []
+    for m in QUOTED.finditer(text):
+        name = m.group(1)
+        if not re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", name) or m.span(1) in covered:
+            continue
+        after = text[m.end():]
+        before = text[max(0, m.start() - 4):m.start()]
+        in_list = re.match(r"(“[^“”]{2,12}”、?)*等", after) and PRODUCT_CUE.match(
+            re.sub(r"^(“[^“”]{2,12}”、?)*等", "", after))
+        if in_list or PRODUCT_VERB.search(before):
+            out.append(Mention(Span(m.start(1), m.end(1), name), "Product", name,
+                               f"Product:{name}", "quoted-product"))
+    for m in LIST_BEFORE_PRODUCTS.finditer(text):
+        pos = m.start("items")
+        for item in m.group("items").split("、"):
+            start = pos
+            pos += len(item) + 1
+            item = _list_item(item)
+            start = pos - 1 - len(item)
+            if not item or PRODUCT_GENERIC.match(item) or (start, start + len(item)) in covered:
+                continue
+            out.append(Mention(Span(start, start + len(item), item), "Product", item,
+                               f"Product:{item}", "list-before-products"))
+    return out
+
+
+def _list_item(item: str) -> str:
+    """The first item of a list carries the verb before it: 销售优质面粉 -> 优质面粉."""
+    m = BOUNDARY_RE.search(item)
+    while m:
+        item = item[m.end():]
+        m = BOUNDARY_RE.search(item)
+    return item if len(item) >= 2 else ""
+
+
+def _persons(text: str) -> list[Mention]:
+    out = []
+    for m in ROLE_RE.finditer(text):
+        role, pos = m.group(), m.end()
+        name = _person_name(text, pos)
+        if name:
+            out.append(Mention(Span(pos, pos + len(name), name), "Person", name,
+                               f"Person:{name}", "title-then-name", role=role))
+    return out
+
+
+def _person_name(text: str, pos: int) -> str | None:
+    surname = text[pos:pos + 2] if text[pos:pos + 2] in SURNAMES else text[pos:pos + 1]
+    if surname not in SURNAMES:
+        return None
+    rest = pos + len(surname)
+    given = ""
+    for k in range(2):
+        ch = text[rest + k:rest + k + 1]
+        if not re.fullmatch(r"[\u4e00-\u9fff]", ch or "x") or (k == 1 and ch in AFTER_NAME) \
+                or (k == 0 and ch in AFTER_NAME):
+            break
+        given += ch
+    if not given:
+        return None
+    follow = text[rest + len(given):rest + len(given) + 1]
+    if re.fullmatch(r"[\u4e00-\u9fff]", follow or "x") and follow not in AFTER_NAME:
+        return None  # the name runs on into a word: not a name after all
+    return surname + given

@@ -1,0 +1,165 @@
+"""Administrative divisions, found with the gazetteer and placed in context.
+
+Names are ambiguous in three ways, and each has its rule:
+
+* the same full name in several places (朝阳区, 白水镇): the reading whose
+  parents or children the article also names wins;
+* short forms (崆峒, 平凉, 天津): accepted only where the article supports
+  them, because the full form is named too, because the short form is a
+  parent of a division the article names, or because it stands directly
+  before a division it contains (甘肃平凉崆峒区);
+* towns and villages: looked up only inside the counties the article is
+  about, and a village only where its town is named as well.
+
+A town-like name written right after a county that the gazetteer does not
+know there is kept as written, marked unresolved, and reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..gazetteer import Gazetteer
+from ..model import Article, Mention, Place, Span
+from .text import longest_matches
+
+TOWN_AFTER_COUNTY = re.compile(
+    r"(?P<name>(?![各全每等与和及的在是城乡镇县区市村所辖部个])[\u4e00-\u9fff]{2,5}?"
+    r"(?:镇|乡|街道|新区|开发区))(?!府|镇|村民|干部|政府)")
+NOT_TOWN = re.compile(r"乡镇|城乡|家乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|[的了和与在是为向从把被将对]")
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    surface: str
+    candidates: list[Place]
+    full: bool  # written in full (古浪县), not as a short form (古浪)
+    chosen: Place | None = None
+
+
+def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[str]]:
+    text = article.text
+    hits = _scan_upper_levels(text, gaz)
+    _choose_full_names(hits, gaz)
+    _accept_short_forms(hits, gaz)
+    upper = [h for h in hits if h.chosen]
+    mentions = [_mention(h, "gazetteer-name" if h.full else "gazetteer-short") for h in upper]
+    counties = sorted({h.chosen.code for h in upper if h.chosen.level == 3})
+    local = _scan_local_levels(text, gaz, counties, [(h.start, h.end) for h in upper])
+    mentions += local
+    unresolved, warnings = _unknown_towns(text, gaz, upper, local)
+    mentions += unresolved
+    mentions.sort(key=lambda m: m.span.start)
+    return mentions, warnings
+
+
+def _scan_upper_levels(text: str, gaz: Gazetteer) -> list[_Hit]:
+    names = gaz.by_name.keys() | gaz.by_short.keys()
+    words = dict.fromkeys(names)
+    hits = []
+    for start, end, word in longest_matches(text, words, max_len=12):
+        full = gaz.by_name.get(word, [])
+        short = gaz.by_short.get(word, [])
+        # A two-character full name (城区, 东区) is as weak as a short form.
+        hits.append(_Hit(start, end, word, full + short, full=bool(full) and len(word) >= 3))
+    return hits
+
+
+def _related(a: Place, b: Place, gaz: Gazetteer) -> bool:
+    return a in gaz.ancestors(b) or b in gaz.ancestors(a)
+
+
+def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
+    """Pick each full name's reading by the support of the other names around it."""
+    for hit in hits:
+        if not hit.full:
+            continue
+        readings = [p for p in hit.candidates if p.name == hit.surface]
+        if len(readings) == 1:
+            hit.chosen = readings[0]
+            continue
+
+        def support(place: Place) -> tuple:
+            backing = sum(any(_related(place, c, gaz) for c in other.candidates)
+                          for other in hits if other is not hit)
+            return (-backing, place.level, place.code or "")
+        hit.chosen = min(readings, key=support)
+
+
+def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer) -> None:
+    confirmed = {h.chosen for h in hits if h.chosen}
+    ancestors = {a for p in confirmed for a in gaz.ancestors(p)}
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(hits) - 1, -1, -1):
+            hit = hits[i]
+            if hit.chosen:
+                continue
+            backed = [p for p in hit.candidates if p in confirmed or p in ancestors]
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if not backed and nxt and nxt.chosen and nxt.start == hit.end:
+                backed = [p for p in hit.candidates if p in gaz.ancestors(nxt.chosen)]
+            if backed:
+                hit.chosen = max(backed, key=lambda p: (p.level, p.code or ""))
+                confirmed.add(hit.chosen)
+                changed = True
+
+
+def _mention(hit: _Hit, rule: str) -> Mention:
+    place = hit.chosen
+    return Mention(Span(hit.start, hit.end, hit.surface), place.type, place.name,
+                   f"place:{place.id}", rule, place=place)
+
+
+def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
+                       taken: list[tuple[int, int]]) -> list[Mention]:
+    """Towns and villages of the article's counties."""
+    towns: dict[str, list[Place]] = {}
+    villages: dict[str, list[Place]] = {}
+    for code in counties:
+        for place in gaz.local_places(code):
+            if len(place.name) >= 3:
+                (towns if place.level == 4 else villages).setdefault(place.name, []).append(place)
+    words = dict.fromkeys(towns.keys() | villages.keys())
+    found = list(longest_matches(text, words, max_len=10, min_len=3, taken=taken))
+    town_mentions = {}
+    for start, end, word in found:
+        if word in towns:
+            place = towns[word][0]
+            town_mentions.setdefault(place.id, []).append(Mention(
+                Span(start, end, word), place.type, place.name, f"place:{place.id}",
+                "gazetteer-town-in-county", place=place))
+    mentions = [m for ms in town_mentions.values() for m in ms]
+    for start, end, word in found:
+        if word not in villages:
+            continue
+        # A village counts where its town is named too: 富民新村 names five villages.
+        placed = [p for p in villages[word] if p.parent in town_mentions]
+        if placed:
+            place = placed[0]
+            mentions.append(Mention(Span(start, end, word), place.type, place.name,
+                                    f"place:{place.id}", "gazetteer-village-in-town", place=place))
+    return mentions
+
+
+def _unknown_towns(text: str, gaz: Gazetteer, upper: list[_Hit],
+                   local: list[Mention]) -> tuple[list[Mention], list[str]]:
+    """Town-like names right after a county that the gazetteer lacks there."""
+    known = {m.span.start for m in local}
+    mentions, warnings = [], []
+    for hit in upper:
+        if hit.chosen.level != 3 or hit.end in known:
+            continue
+        m = TOWN_AFTER_COUNTY.match(text, hit.end)
+        if not m or NOT_TOWN.search(m["name"]) or any(m.start() <= k < m.end() for k in known):
+            continue
+        name = m["name"]
+        county = hit.chosen
+        mentions.append(Mention(Span(m.start(), m.end(), name), "Town", name,
+                                f"town:{county.code}:{name}", "town-after-county-unresolved",
+                                place=None, resolved=False, within=county))
+        warnings.append(f"{name}: not a town of {county.name} in the gazetteer; kept as written, unresolved")
+    return mentions, sorted(set(warnings))

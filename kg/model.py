@@ -1,0 +1,161 @@
+"""The small dataclasses that pass between pipeline stages.
+
+Each stage takes one of these and returns the next, so a stage can be run,
+tested and replaced on its own:
+
+    read      path            -> Article
+    extract   Article         -> Mentions (regions, organisations, ...)
+    resolve   Mentions        -> Entities (merged, short forms attached)
+    relate    Entities        -> Facts (pairings, money, quantities)
+    rdf       Extraction      -> rdflib Dataset
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+#: Entity classes, in the order they are listed in the ontology.
+REGION_TYPES = ("Province", "City", "District", "County", "Town", "Village")
+ORG_TYPES = ("Enterprise", "School", "Hospital", "Government", "Organization")
+OTHER_TYPES = ("Project", "Person", "Product", "Document", "Event")
+ENTITY_TYPES = REGION_TYPES + ORG_TYPES + OTHER_TYPES
+
+
+class KgError(Exception):
+    """A problem with the user's input, reported as one line naming the file."""
+
+    def __init__(self, where: object, reason: str):
+        super().__init__(f"{where}: {reason}")
+        self.where = str(where)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Article:
+    """One report: cleaned text plus the metadata found around it.
+
+    ``text`` starts with the title line; every offset in the pipeline points
+    into ``text``.
+    """
+
+    source: str  # file name as given by the user
+    doc_id: str  # hash of the text: the same report always gets the same id
+    title: str
+    text: str
+    date: str | None = None  # ISO date
+    outlet: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A row of the administrative-division gazetteer."""
+
+    id: int
+    name: str
+    short: str
+    code: str | None  # 6-digit code for county level and above
+    level: int  # 1 province, 2 city, 3 county, 4 town, 5 village
+    parent: int | None
+    county_code: str | None = None  # the county a town or village lies in
+
+    @property
+    def type(self) -> str:
+        if self.level == 3:
+            return "District" if self.name.endswith("区") else "County"
+        return REGION_TYPES[(0, 0, 1, 2, 4, 5)[self.level]]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A surface form in the text that names something.
+
+    ``key`` is the identity of what is named: ``place:<id>`` for a gazetteer
+    row, ``<Type>:<name>`` otherwise.  Resolution may merge keys.
+    """
+
+    span: Span
+    type: str
+    name: str  # the full name this mention stands for
+    key: str
+    rule: str  # which extraction rule produced it
+    place: Place | None = None
+    role: str | None = None  # for persons: the title written before the name
+    resolved: bool = True  # False for a division not found in the gazetteer
+    within: Place | None = None  # where an unresolved division was written to lie
+
+
+@dataclass
+class Entity:
+    key: str
+    type: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    place: Place | None = None
+    parent: "Entity | None" = None  # partOf, for divisions
+    role: str | None = None
+    resolved: bool = True
+    rule: str = ""
+
+    @property
+    def code(self) -> str | None:
+        return self.place.code if self.place else None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Pairing:
+    helper: Entity
+    assisted: Entity
+    sentence: Sentence
+    rule: str
+
+
+@dataclass
+class Money:
+    amount: Decimal  # yuan
+    span: Span
+    sentence: Sentence
+    rule: str
+    approximate: str | None = None  # "atLeast" (余/多), "atMost" (近), "about" (约)
+    donor: Entity | None = None
+    recipient: Entity | None = None
+    purpose: str | None = None
+    period: str | None = None
+
+
+@dataclass
+class Quantity:
+    value: Decimal
+    unit: str
+    span: Span
+    sentence: Sentence
+    rule: str
+    approximate: str | None = None
+    subject: Entity | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything the pipeline learned from one article."""
+
+    article: Article
+    entities: list[Entity]
+    pairings: list[Pairing]
+    money: list[Money]
+    quantities: list[Quantity]
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,29 @@
+"""One report through every stage: read, extract, resolve, relate."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import gazetteer
+from .extract import extract_mentions
+from .extract.amounts import money_amounts, quantities
+from .model import Article, Extraction
+from .read import read_article
+from .relate import relate
+from .resolve import resolve
+
+
+def extract_file(path: Path) -> Extraction:
+    return extract_article(read_article(path))
+
+
+def extract_article(article: Article) -> Extraction:
+    gaz = gazetteer.shared()
+    mentions, warnings = extract_mentions(article, gaz)
+    entities = resolve(article, mentions, gaz)
+    money = money_amounts(article.text)
+    counts = quantities(article.text, money)
+    pairings, money_facts, quantity_facts = relate(article, entities, money, counts, gaz)
+    if not pairings:
+        warnings.append("no East–West pairing stated")
+    return Extraction(article, entities, pairings, money_facts, quantity_facts,
+                      [f"{article.source}: {w}" for w in warnings])

@@ -1,0 +1,321 @@
+"""Read one report from disk: decode it, strip site chrome, take its metadata.
+
+Reports come as plain text copied from news sites, as saved HTML pages or as
+Markdown.  What is left is the article's own text, title first, with the
+navigation trail, headline lists, share buttons, copyright lines and bylines
+moved out of the text and, where they carry metadata (date, outlet, authors),
+onto the :class:`Article`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .model import Article, KgError
+
+SUFFIXES = {".txt", ".html", ".htm", ".md"}
+
+# Lines that are site chrome wherever they stand.
+CHROME_LINE = re.compile(
+    r"^(您当前的位置|当前位置|您现在的位置|首页\s*[>»]|分享到|分享$|打印$|关闭$|"
+    r"扫一扫|【?字号|责任编辑|编辑[:：]|来源[:：]\S*$|返回顶部|上一篇|下一篇)"
+    r"|>>|»"
+)
+# Headers after which a page holds only chrome (headline lists, sidebars).
+TAIL_MARKER = re.compile(
+    r"^(版权声明|版权所有|Copyright|©|精彩推荐|即时播报|相关新闻|相关阅读|推荐阅读|"
+    r"热点推荐|热门推荐|猜你喜欢|关注我们|网友评论|延伸阅读)"
+)
+LIST_ITEM = re.compile(r"^(•|·|\d{1,2}\s{2,})")
+PHOTO_CREDIT = re.compile(r"^\S{2,4}\s*摄$|^（?(摄影|图)[:：/]\S+）?$")
+BYLINE_ROLE = r"(?:全媒体记者|特约记者|见习记者|融媒记者|记者|通讯员|实习生|作者[:：]?)"
+TRAILING_CREDIT = re.compile(r"\s+\S*" + BYLINE_ROLE + r"\s*[\u4e00-\u9fff ]{2,}$")
+BYLINE_LINE = re.compile(r"^\S*" + BYLINE_ROLE + r"\s*(?P<names>[\u4e00-\u9fff ]+)$")
+AGENCY_LEAD = re.compile(
+    r"^(本报讯|[\u4e00-\u9fff]{2,12}讯)\s*[（(](?P<credit>[^）)]{0,40})[）)]\s*"
+)
+DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2}|\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})日?"
+)
+OUTLET = re.compile(r"来源[:：]\s*(?P<outlet>[^\s　编记作]+)")
+# Full-width digits, Latin letters and the decimal point, mapped one to one so
+# that offsets keep their meaning; Chinese punctuation is left alone.
+HALF_WIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                         *range(0xFF41, 0xFF5B), 0xFF0E, 0xFF05]}
+HALF_WIDTH.update({0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x200B: None})
+OUTLET_LINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fff]{2,12}(?:日报|晚报|网|报|电视台|新闻))(?:\s|$)")
+
+
+def read_article(path: Path) -> Article:
+    """Decode, clean and describe one report file."""
+    data = _read_bytes(path)
+    raw = decode(data, path)
+    if path.suffix.lower() in (".html", ".htm"):
+        raw = html_to_text(raw, path)
+    elif path.suffix.lower() == ".md":
+        raw = markdown_to_text(raw)
+    return clean(raw, source=path.name, where=path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise KgError(path, "no such file or folder")
+    if not path.is_file():
+        raise KgError(path, "not a regular file")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise KgError(path, f"cannot read ({err.strerror})") from None
+    if not data.strip():
+        raise KgError(path, "empty file")
+    if b"\x00" in data[:8192]:
+        raise KgError(path, "binary file, not a text report")
+    return data
+
+
+def decode(data: bytes, where: object) -> str:
+    """Decode UTF-8 or the GB family; detect which rather than guess.
+
+    Strict UTF-8 either works or fails fast.  Otherwise charset-normalizer
+    weighs the Chinese encodings against each other; its answer must also
+    decode to mostly Chinese text, else the file is not a report we can read.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "gbk", "gb2312", "big5"]).best()
+    if best is None:
+        raise KgError(where, "not UTF-8 and not a Chinese encoding (GBK/GB18030/Big5)")
+    text = str(best)
+    if _cjk_share(text) < 0.2:
+        raise KgError(where, f"decodes as {best.encoding} but is not Chinese text")
+    return text
+
+
+def _cjk_share(text: str) -> float:
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 0.0
+    return sum("\u4e00" <= c <= "\u9fff" for c in visible) / len(visible)
+
+
+class _HtmlText(HTMLParser):
+    """Block-structured text of a page, without scripts, styles and page furniture."""
+
+    SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+            "iframe", "svg", "button", "select"}
+    BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "tr", "section", "article",
+             "title", "td", "dd", "dt", "blockquote", "figcaption"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.title_parts: list[str] = []
+        self.h1_parts: list[str] = []
+        self.in_title = self.in_h1 = False
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip_depth += 1
+        elif tag == "meta":
+            a = dict(attrs)
+            name = (a.get("name") or a.get("property") or "").lower()
+            if name and a.get("content"):
+                self.meta[name] = a["content"]
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        self.in_title = self.in_title or tag == "title"
+        self.in_h1 = self.in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip_depth:
+            self.skip_depth -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        if tag == "title":
+            self.in_title = False
+        if tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title_parts.append(data)
+            return
+        if self.skip_depth:
+            return
+        if self.in_h1:
+            self.h1_parts.append(data)
+        self.parts.append(data)
+
+
+def html_to_text(html: str, where: object) -> str:
+    """Text of an HTML page, title first; the lenient parser copes with broken markup."""
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    body = "".join(parser.parts)
+    title = "".join(parser.h1_parts).strip() or "".join(parser.title_parts).strip()
+    if _cjk_share(body) == 0:
+        raise KgError(where, "HTML page holds no Chinese article text")
+    head = [title] if title and title not in body[:500] else []
+    date = parser.meta.get("article:published_time") or parser.meta.get("pubdate")
+    if date:
+        head.append(date)
+    return "\n".join(head + [body])
+
+
+def markdown_to_text(md: str) -> str:
+    md = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
+    md = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    md = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+])\s+", "", md, flags=re.M)
+    return re.sub(r"(\*\*|__|`)", "", md)
+
+
+def clean(raw: str, source: str, where: object) -> Article:
+    """Split a decoded page into article text and metadata."""
+    raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.strip() for line in raw.translate(HALF_WIDTH).split("\n")]
+    date = outlet = None
+    authors: list[str] = []
+    kept: list[str] = []
+    in_header = True  # before the first real paragraph
+    for line in filter(None, lines):
+        in_header = in_header and len(line) < 40
+        if kept and TAIL_MARKER.match(line):
+            break
+        if CHROME_LINE.search(line) or LIST_ITEM.match(line) or PHOTO_CREDIT.match(line):
+            continue
+        outlet = outlet or _outlet_in(line, in_header)
+        if _is_meta_line(line) or (in_header and OUTLET_LINE.fullmatch(line)):
+            date = date or _date_in(line)
+            authors += _authors_in(line)
+            continue
+        byline = BYLINE_LINE.match(line)
+        if byline:
+            authors += _names(byline.group("names"))
+            continue
+        lead = AGENCY_LEAD.match(line)
+        if lead:
+            authors += _authors_in(lead.group("credit"))
+            line = line[lead.end():]
+        credit = TRAILING_CREDIT.search(line)
+        if credit and _ends_sentence(line[: credit.start()].rstrip()):
+            line = line[: credit.start()].rstrip()
+        kept.append(line)
+    if not kept or _cjk_share("".join(kept)) < 0.2:
+        raise KgError(where, "no Chinese article text found")
+    title, body = _title_and_body(kept)
+    body = _join_broken_lines(body)
+    text = "\n".join([title] + body)
+    doc_id = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return Article(source=source, doc_id=doc_id, title=title, text=text, date=date,
+                   outlet=outlet, authors=tuple(dict.fromkeys(authors)))
+
+
+def _outlet_in(line: str, in_header: bool) -> str | None:
+    found = OUTLET.search(line)
+    if not found and in_header:
+        found = OUTLET_LINE.match(line) if _is_meta_line(line) else OUTLET_LINE.fullmatch(line)
+    return found.group("outlet") if found else None
+
+
+def _is_meta_line(line: str) -> bool:
+    """A dateline such as '20-08-12 10:36 来源:甘肃日报 编辑:王莉文'."""
+    if len(line) > 80 or line.endswith(tuple("。，")):
+        return False
+    return bool(DATE.search(line)) and (
+        bool(re.search(r"\d{1,2}:\d{2}|来源|记者|第\d+版|编辑", line)) or DATE.fullmatch(line) is not None
+        or bool(OUTLET_LINE.match(line))
+    )
+
+
+def _date_in(line: str) -> str | None:
+    m = DATE.search(line)
+    if not m:
+        return None
+    year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+    month, day = int(m["m"]), int(m["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _authors_in(text: str) -> list[str]:
+    m = re.search(BYLINE_ROLE + r"\s*(?P<names>[\u4e00-\u9fff ]+)", text)
+    return _names(m.group("names")) if m else []
+
+
+def _names(chunk: str) -> list[str]:
+    """Names in a byline; two-character names are often padded ('李 峰')."""
+    names: list[str] = []
+    pending = ""
+    for token in chunk.split():
+        if re.search(BYLINE_ROLE, token):
+            continue
+        if len(token) == 1:
+            pending += token
+            if len(pending) == 2:
+                names.append(pending)
+                pending = ""
+        else:
+            names.append(token)
+    return [n for n in names if 2 <= len(n) <= 4]
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin paragraphs a copy-and-paste broke mid-sentence.
+
+    A long body line that does not end a sentence continues on the next line;
+    short lines (headings) and picture captions stand alone.
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and len(out[-1]) >= 20 and not _ends_sentence(out[-1]) \
+                and not out[-1].startswith(("图为", "图片", "（图")):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _ends_sentence(line: str) -> bool:
+    if line.endswith(tuple("。！？!?…：:")):
+        return True
+    return line.endswith(("”", "’", "」")) and line[-2:-1] in ("。", "！", "？", "!", "?")
+
+
+def _title_and_body(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """The first line is the title; a following '——' line is its subtitle."""
+    title, rest = paragraphs[0], paragraphs[1:]
+    while rest and rest[0].startswith(("——", "—")) and len(rest[0]) < 80:
+        title += rest[0]
+        rest = rest[1:]
+    return title, rest
+
+
+def iter_inputs(inputs: list[Path]) -> list[Path]:
+    """The report files named by the user, folders expanded, in a stable order."""
+    files: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not found:
+                raise KgError(item, "folder holds no .txt, .html, .htm or .md reports")
+            files += found
+        elif item.exists():
+            if item.suffix.lower() not in SUFFIXES:
+                raise KgError(item, "not a .txt, .html, .htm or .md report")
+            files.append(item)
+        else:
+            raise KgError(item, "no such file or folder")
+    return files

@@ -1,0 +1,139 @@
+"""Mentions -> entities: one entity per thing, however many ways it is written.
+
+* Mentions with the same key (the same gazetteer row, the same full name) are
+  one entity.
+* A shorter name of the same kind that the longer one starts with or ends
+  with (高科农林公司 -> 平凉市高科农林现代农业产业有限责任公司, 净水车间 ->
+  琥珀镇供水站净水车间), or that differs only in the place written before it,
+  is folded into the longer one as an alias.
+* An organisation's bare stem (沃克斯迅达, 高科农林) found elsewhere in the
+  text becomes an alias with its own mentions; so does a person's name.
+* Divisions get their parents from the gazetteer, so every town has a
+  ``partOf`` chain up to its province.
+"""
+from __future__ import annotations
+
+import re
+
+from .extract.names import SUFFIX_RE
+from .gazetteer import Gazetteer
+from .model import ORG_TYPES, Article, Entity, Mention, Place, Span
+
+ALIAS_SCAN_TYPES = ("Enterprise", "Organization")
+
+
+def group_of(entity_type: str) -> str:
+    return "Organization" if entity_type in ORG_TYPES else entity_type
+
+
+def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[Entity]:
+    entities: dict[str, Entity] = {}
+    for m in mentions:
+        entity = entities.get(m.key)
+        if entity is None:
+            entity = entities[m.key] = Entity(m.key, m.type, m.name, place=m.place,
+                                              role=m.role, resolved=m.resolved, rule=m.rule)
+        entity.mentions.append(m)
+        if m.span.text != entity.name:
+            entity.aliases.add(m.span.text)
+    regions = [m for m in mentions if m.place is not None or not m.resolved]
+    _fold_variants(entities, regions)
+    _scan_aliases(article.text, entities, regions)
+    _attach_parents(entities, mentions, gaz)
+    return sorted(entities.values(), key=lambda e: (e.mentions[0].span.start if e.mentions else -1, e.key))
+
+
+def _core(entity: Entity, regions: list[Mention]) -> str:
+    """The name without the divisions written in front of it."""
+    first = entity.mentions[0].span
+    pos = first.start
+    for m in regions:
+        if m.span.start == pos and m.span.end <= first.end and m.key != entity.key:
+            pos = m.span.end
+    return first.text[pos - first.start:] if first.end - pos >= 2 else first.text
+
+
+def _stem(name: str) -> str:
+    m = None
+    for m in SUFFIX_RE.finditer(name):
+        pass
+    return name[: m.start()] if m and m.end() == len(name) else name
+
+
+def _fold_variants(entities: dict[str, Entity], regions: list[Mention]) -> None:
+    named = sorted((e for e in entities.values() if e.place is None and e.resolved and e.type != "Person"),
+                   key=lambda e: (len(e.name), e.key))
+    for i, short in enumerate(named):
+        for long in reversed(named[i + 1:]):
+            if group_of(long.type) == group_of(short.type) and _is_variant(short, long, regions):
+                _merge(entities, short, into=long)
+                break
+
+
+def _is_variant(short: Entity, long: Entity, regions: list[Mention]) -> bool:
+    short_core, long_core = _core(short, regions), _core(long, regions)
+    if short_core == long_core and len(short_core) >= 4:
+        return True
+    short_stem, long_stem = _stem(short_core), _stem(long_core)
+    if len(short_stem) >= 2 and long_stem.startswith(short_stem) and short_stem != long_stem:
+        return True
+    return len(short.name) >= 4 and long.name.endswith(short.name)
+
+
+def _merge(entities: dict[str, Entity], short: Entity, into: Entity) -> None:
+    into.mentions += short.mentions
+    into.aliases |= {short.name} | short.aliases
+    into.aliases.discard(into.name)
+    del entities[short.key]
+
+
+def _taken_spans(entities: dict[str, Entity]) -> list[tuple[int, int]]:
+    return [(m.span.start, m.span.end) for e in entities.values() for m in e.mentions]
+
+
+def _free_occurrences(text: str, word: str, taken: list[tuple[int, int]]) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)
+            if not any(a <= m.start() < b or a < m.end() <= b for a, b in taken)]
+
+
+def _scan_aliases(text: str, entities: dict[str, Entity], regions: list[Mention]) -> None:
+    """Stems of organisations and names of persons written on their own elsewhere."""
+    for entity in list(entities.values()):
+        taken = _taken_spans(entities)
+        if entity.type == "Person":
+            words = [entity.name]
+        elif entity.type in ALIAS_SCAN_TYPES:
+            stem = _stem(_core(entity, regions))
+            words = [stem[:n] for n in range(len(stem), 2, -1)] if len(stem) >= 4 else []
+        else:
+            continue
+        for word in words:
+            found = _free_occurrences(text, word, taken)
+            if found:
+                for pos in found:
+                    entity.mentions.append(Mention(Span(pos, pos + len(word), word), entity.type,
+                                                   entity.name, entity.key, "name-elsewhere"))
+                if word != entity.name:
+                    entity.aliases.add(word)
+                break
+
+
+def _attach_parents(entities: dict[str, Entity], mentions: list[Mention], gaz: Gazetteer) -> None:
+    by_place: dict[int, Entity] = {e.place.id: e for e in entities.values() if e.place}
+    for entity in list(entities.values()):
+        if entity.place is not None:
+            entity.parent = _parent_entity(gaz.parent(entity.place), entities, by_place, gaz)
+        elif not entity.resolved:
+            within = next(m.within for m in entity.mentions if m.within is not None)
+            entity.parent = _parent_entity(within, entities, by_place, gaz)
+
+
+def _parent_entity(place: Place | None, entities: dict[str, Entity], by_place: dict[int, Entity],
+                   gaz: Gazetteer) -> Entity | None:
+    if place is None:
+        return None
+    if place.id not in by_place:
+        entity = Entity(f"place:{place.id}", place.type, place.name, place=place, rule="gazetteer-parent")
+        by_place[place.id] = entities[entity.key] = entity
+        entity.parent = _parent_entity(gaz.parent(place), entities, by_place, gaz)
+    return by_place[place.id]

@@ -1,0 +1,15 @@
+"""Shared fixtures: the sample and hand-made articles through the pipeline once per session."""
+from __future__ import annotations
+
+import pytest
+
+from .helpers import ARTICLES, DATA
+
+
+@pytest.fixture(scope="session")
+def extractions():
+    """Every sample and hand-made article through the pipeline, by file name."""
+    from kg.pipeline import extract_file
+
+    files = sorted(DATA.glob("*.txt")) + sorted(ARTICLES.iterdir())
+    return {p.name: extract_file(p) for p in files}

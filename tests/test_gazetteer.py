@@ -1,0 +1,35 @@
+from kg.gazetteer import Gazetteer, build_cache, shared
+
+
+def test_gazetteer_codes_and_parents():
+    gaz = shared()
+    gulang = gaz.by_name["古浪县"][0]
+    assert gulang.code == "620622" and gulang.type == "County"
+    assert [p.name for p in gaz.ancestors(gulang)] == ["武威市", "甘肃省"]
+    assert gaz.by_name["河西区"][0].type == "District"
+
+
+def test_gazetteer_folds_municipality_city_row_into_province():
+    gaz = shared()
+    tianjin = gaz.by_name["天津市"]
+    assert len(tianjin) == 1 and tianjin[0].level == 1
+    assert gaz.parent(gaz.by_name["蓟州区"][0]) == tianjin[0]
+
+
+def test_gazetteer_same_name_in_many_places():
+    assert {p.code for p in shared().by_name["朝阳区"]} == {"110105", "220104"}
+
+
+def test_gazetteer_towns_and_villages_of_one_county():
+    gaz = shared()
+    local = gaz.local_places("620802")
+    town = next(p for p in local if p.name == "白水镇")
+    village = next(p for p in local if p.name == "白水村")
+    assert town.level == 4 and village.level == 5 and village.parent == town.id
+    assert gaz.parent(village) == town and gaz.parent(town).name == "崆峒区"
+
+
+def test_gazetteer_cache_is_built_aside_and_renamed(tmp_path):
+    target = build_cache(tmp_path / "g.sqlite")
+    assert target.exists() and not list(tmp_path.glob("*.tmp"))
+    assert len(Gazetteer(target).places) == len(shared().places)

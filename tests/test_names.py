@@ -1,0 +1,57 @@
+from kg.extract.names import extract_names
+from kg.extract.regions import extract_regions
+from kg.gazetteer import shared
+from kg.read import clean
+
+
+def names(text: str) -> dict[str, str]:
+    article = clean("标题\n" + text, source="t.txt", where="t.txt")
+    regions, _ = extract_regions(article, shared())
+    return {m.name: m.type for m in extract_names(article, regions)}
+
+
+def test_names_organisations_by_suffix_with_left_boundary():
+    found = names("果园负责人平凉市高科农林现代农业产业有限责任公司总经理景子皓说。"
+                  "先后组织金江副食公司、新世纪酒业等企业参展。园区的开发主体是南浔区城投集团，以及交投集团。")
+    assert found["平凉市高科农林现代农业产业有限责任公司"] == "Enterprise"
+    assert found["金江副食公司"] == "Enterprise" and found["新世纪酒业"] == "Enterprise"
+    assert found["南浔区城投集团"] == "Enterprise" and found["交投集团"] == "Enterprise"
+    assert found["景子皓"] == "Person"
+
+
+def test_names_schools_hospitals_government():
+    found = names("南京市雨花台中学与丹凤中学结成友好学校。天津市宁河区医院与榆中县第一人民医院建立对口帮扶关系。"
+                  "广安区农业农村局局长罗建明说。榆中县扶贫办负责人表示。从天津回来的平凉三中教师杨学省说。")
+    assert found["南京市雨花台中学"] == "School" and found["丹凤中学"] == "School"
+    assert "友好学校" not in found
+    assert found["天津市宁河区医院"] == "Hospital" and found["榆中县第一人民医院"] == "Hospital"
+    assert found["广安区农业农村局"] == "Government" and found["榆中县扶贫办"] == "Government"
+    assert found["平凉三中"] == "School"
+    assert found["罗建明"] == "Person" and found["杨学省"] == "Person"
+
+
+def test_names_projects_nested_suffixes_and_generic_words():
+    found = names("建成肉牛养殖基地；丝路寒旱农业示范基地项目正在组织实施。发展戈壁农业等产业项目。"
+                  "援建了16个扶贫车间。琥珀镇供水站净水车间投运。")
+    assert found["肉牛养殖基地"] == "Project"
+    assert found["丝路寒旱农业示范基地项目"] == "Project" and "丝路寒旱农业示范基地" not in found
+    assert "产业项目" not in found and "16个扶贫车间" not in found and "扶贫车间" not in found
+    assert found["琥珀镇供水站净水车间"] == "Project" and "琥珀镇供水站" not in found
+
+
+def test_names_events_documents_products():
+    found = names("借助“中国·天津投资贸易洽谈会暨 PECC 博览会”“津城献爱心·精准助脱贫”展销会等契机，"
+                  "展销了“崆峒黄酒”“平凉金果”等30多个地方名优产品。销售优质面粉、平凉黄酒、牛骨髓油茶等特色产品。"
+                  "制定了《天津市河西区与平凉市崆峒区就业帮扶计划》。养湖羊、种“红美人”柑橘。")
+    assert found["中国·天津投资贸易洽谈会暨 PECC 博览会"] == "Event"
+    assert found["“津城献爱心·精准助脱贫”展销会"] == "Event"
+    assert found["崆峒黄酒"] == found["平凉金果"] == found["平凉黄酒"] == found["牛骨髓油茶"] == "Product"
+    assert "优质面粉" not in found
+    assert found["天津市河西区与平凉市崆峒区就业帮扶计划"] == "Document"
+    assert found["红美人"] == "Product"
+
+
+def test_names_persons_never_reporters():
+    found = names("记者张国华报道。小伙李强说，单位包吃包住。村民唐晓军说。贫困户成功脱贫。")
+    assert "李强" in found and "唐晓军" in found
+    assert "张国华" not in found and not any(n.startswith("成功") for n in found)

@@ -1,0 +1,51 @@
+from kg.extract.regions import extract_regions
+from kg.gazetteer import shared
+from kg.read import clean
+
+
+def regions(text: str):
+    article = clean(text, source="t.txt", where="t.txt")
+    mentions, warnings = extract_regions(article, shared())
+    return {(m.span.text, m.name, m.type) for m in mentions}, warnings
+
+
+def test_regions_short_forms_need_support():
+    found, _ = regions("标题\n天津市河西区与甘肃平凉崆峒区结对。河西扶贫协作的足迹遍布崆峒。")
+    assert ("河西", "河西区", "District") in found
+    assert ("崆峒", "崆峒区", "District") in found
+    assert ("甘肃", "甘肃省", "Province") in found
+    assert ("平凉", "平凉市", "City") in found
+
+
+def test_regions_lookalike_is_not_a_division():
+    found, _ = regions("标题\n蓟州区与古浪县东西部扶贫协作。古浪县，河西走廊“门户”。")
+    assert not any(name == "河西区" for _, name, _ in found)
+
+
+def test_regions_ambiguous_name_takes_reading_backed_by_context():
+    article = clean("标题\n福建省福州市鼓楼区与西吉县结对帮扶。鼓楼区投入资金。", "t.txt", "t.txt")
+    mentions, _ = extract_regions(article, shared())
+    assert {m.place.code for m in mentions if m.name == "鼓楼区"} == {"350102"}
+
+
+def test_regions_town_and_village_looked_up_inside_the_county():
+    found, _ = regions("标题\n崆峒区白水镇白水村的苹果园。")
+    assert ("白水镇", "白水镇", "Town") in found and ("白水村", "白水村", "Village") in found
+
+
+def test_regions_village_needs_its_town():
+    found, _ = regions("标题\n古浪县向富民新村捐赠苗木。")
+    assert not any(t == "Village" for _, _, t in found)
+    found, _ = regions("标题\n古浪县西靖镇富民新村。")
+    assert ("富民新村", "富民新村", "Village") in found
+
+
+def test_regions_unknown_town_kept_unresolved_with_warning():
+    found, warnings = regions("标题\n记者走进崆峒区白河镇白水村。")
+    assert ("白河镇", "白河镇", "Town") in found
+    assert warnings == ["白河镇: not a town of 崆峒区 in the gazetteer; kept as written, unresolved"]
+
+
+def test_regions_no_town_without_county():
+    found, _ = regions("标题\n白水镇是一个好地方。")
+    assert not any(t == "Town" for _, _, t in found)
