@@ -98,12 +98,12 @@ def find_pairings(text: str, sents: list[Sentence], placed: list[_Placed], entit
         chains = _chains(_in(sentence, placed))
         for left, right in zip(chains, chains[1:]):
             link = text[left[-1].end:right[0].start].strip()
-            a, b = left[-1].entity, right[-1].entity
-            if not PAIR_LINK.match(link) or a is b or a.place is None or b.place is None:
+            if not PAIR_LINK.match(link):
                 continue
-            if a.place.level != b.place.level and not {a.type, b.type} <= COUNTY_LEVEL:
+            matched = _same_level(_readings(text, left[-1], entities), _readings(text, right[-1], entities))
+            if matched is None:
                 continue
-            pair = _orient(a, b, directed=bool(DIRECTED_LINK.search(link)), gaz=gaz)
+            pair = _orient(*matched, directed=bool(DIRECTED_LINK.search(link)), gaz=gaz)
             if pair:
                 found.setdefault((pair[0].key, pair[1].key), Pairing(*pair, sentence, "regions-joined-by-link"))
     for m in ABBREVIATED_PAIR.finditer(text):
@@ -115,6 +115,26 @@ def find_pairings(text: str, sents: list[Sentence], placed: list[_Placed], entit
             if pair:
                 found.setdefault((pair[0].key, pair[1].key), Pairing(*pair, sentence, "province-abbreviations"))
     return list(found.values())
+
+
+def _readings(text: str, mention: _Placed, entities: list[Entity]) -> list[Entity]:
+    """What a division mention may stand for: its entity, or another the short form also names.
+
+    广安 names both 广安市 and 广安区; beside 湖州 (a city) it is the city.
+    """
+    surface = text[mention.start:mention.end]
+    others = [e for e in entities if e.place and e.place.short == surface and e is not mention.entity]
+    return [mention.entity] + others
+
+
+def _same_level(left: list[Entity], right: list[Entity]) -> tuple[Entity, Entity] | None:
+    for a in left:
+        for b in right:
+            if a is b or a.place is None or b.place is None:
+                continue
+            if a.place.level == b.place.level or {a.type, b.type} <= COUNTY_LEVEL:
+                return a, b
+    return None
 
 
 def _orient(a: Entity, b: Entity, directed: bool, gaz: Gazetteer) -> tuple[Entity, Entity] | None:

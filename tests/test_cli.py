@@ -20,7 +20,7 @@ def test_cli_build_writes_outputs_and_summary(built):
     out, stdout = built
     assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "graph.html"}
     assert "6 article(s)" in stdout and "SHACL violations: 0" in stdout
-    assert "entities:" in stdout and "pairings 7" in stdout
+    assert "entities:" in stdout and "pairings 8" in stdout
 
 
 def test_cli_build_twice_gives_identical_bytes(built, tmp_path):

@@ -55,3 +55,12 @@ def test_names_persons_never_reporters():
     found = names("记者张国华报道。小伙李强说，单位包吃包住。村民唐晓军说。贫困户成功脱贫。")
     assert "李强" in found and "唐晓军" in found
     assert "张国华" not in found and not any(n.startswith("成功") for n in found)
+
+
+def test_names_descriptions_are_not_names():
+    found = names("“两不愁三保障”相关项目惠及群众。专场和巡回招聘会办了15场。西青区考察麦积区，援建麦积项目。"
+                  "以及交投集团、新城集团。南浔·广安东西部扶贫协作产业园开工。")
+    assert "“两不愁三保障”相关项目" not in found and "巡回招聘会" not in found
+    assert "麦积项目" not in found
+    assert found["新城集团"] == "Enterprise"
+    assert found["南浔·广安东西部扶贫协作产业园"] == "Project"

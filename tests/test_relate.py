@@ -26,6 +26,10 @@ def test_relate_pairings_east_to_west(extractions, name, expected):
     assert pairs(extractions[name]) == expected
 
 
+def test_relate_short_form_takes_the_reading_at_its_partners_level(extractions):
+    assert pairs(extractions["dev-03.txt"]) == {("南浔区", "广安区"), ("浙江省", "四川省"), ("湖州市", "广安市")}
+
+
 def test_relate_pairing_from_province_abbreviations_needs_both_provinces(extractions):
     assert ("浙江省", "四川省") in pairs(extractions["dev-03.txt"])
     assert not any(h == "江苏省" for h, _ in pairs(extractions["dev-04.txt"]))

@@ -69,9 +69,15 @@ MAX_NAME = 30
 NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
                        r"(食|书|饭|旅|宾|博物|图书|场)馆$|^(中|重|核|市|圆|同)心$")
 # Words that describe rather than name: a project called only by them is no name.
+# Project suffixes that need more than a place name before them (麦积项目 is no name;
+# 古浪县产业园 is).
+DESCRIPTIVE_SUFFIXES = {"项目", "工程"}
+DESCRIPTIVE_END = re.compile(r"(相关|有关|等|类|之类)$")
+GENERIC_QUOTES = re.compile(r"“[^”]*”")
+GENERIC_EVENT = re.compile(r"专场|巡回|现场|大型|各类|网络|线上|线下|春季|秋季|招聘|专题|[和及与、]")
 GENERIC = re.compile(
     "东西部|扶贫|协作|帮扶|产业|民生|重点|援建|合作|各类|相关|其他|这些|示范|建设|发展|脱贫|攻坚|社区|企业|"
-    "农村|贫困|农户|龙头|当地|本地|地方|光伏|养殖|种植|项目|生产|开发|友好|类|一批批?|一项项|一个个|新|大|小|好|首批|这|该|此|"
+    "农村|贫困|农户|龙头|当地|本地|地方|光伏|养殖|种植|项目|生产|开发|友好|类|一批批?|一项项|一个个|首批|"
     r"[0-9一二三四五六七八九十百千万两几多余]+[个座家所批项处名条类大]|[0-9]+|[“”（）()·\s]")
 QUOTED = re.compile(r"“([^“”\n]{2,12})”")
 PRODUCT_CUE = re.compile(r"^[^，。；]{0,12}?(产品|特产|品牌|名优|农产品)")
@@ -141,7 +147,12 @@ def _suffix_names(text: str, regions: list[tuple[int, int]]) -> list[Mention]:
         stem = name[: -len(suffix)]
         if len(stem) < 2 or NOT_NAMES.search(name) or not re.search(r"[\u4e00-\u9fff]{2}", stem):
             continue
-        if kind in ("Project", "Enterprise", "Organization") and _generic(stem, start, regions):
+        places_name_it = kind != "Project" or suffix not in DESCRIPTIVE_SUFFIXES
+        if kind in ("Project", "Enterprise", "Organization") and (
+                _generic(stem, start, [] if places_name_it else regions)
+                or DESCRIPTIVE_END.search(GENERIC_QUOTES.sub("", stem))):
+            continue
+        if kind == "Event" and not GENERIC_EVENT.sub("", stem):
             continue
         if kind == "School" and _generic(stem, start, []):
             continue
