@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .explain import explain_tsv
 from .formats import serialize, union, write_atomic
 from .model import Extraction, KgError
 from .netx import to_networkx
@@ -34,7 +35,7 @@ class BuildReport:
 
 
 def build(inputs: list[Path], out: Path, keep_going: bool = False, check_shapes: bool = True,
-          progress: Callable[[int, int, Path], None] | None = None) -> BuildReport:
+          explain: bool = False, progress: Callable[[int, int, Path], None] | None = None) -> BuildReport:
     files = iter_inputs(inputs)
     report = BuildReport()
     extractions: list[Extraction] = []
@@ -57,6 +58,8 @@ def build(inputs: list[Path], out: Path, keep_going: bool = False, check_shapes:
         report.violations = validate(graph)
     contents = {name: serialize(ds, fmt) for name, fmt in OUTPUTS.items()}
     contents["graph.html"] = render_page(to_networkx(graph)).encode("utf-8")
+    if explain:
+        contents["explain.tsv"] = explain_tsv(extractions)
     if out.exists() and not out.is_dir():
         raise KgError(out, "output path exists and is not a folder")
     for name, data in contents.items():

@@ -17,7 +17,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     report = build(args.inputs, args.out, keep_going=args.keep_going,
-                   check_shapes=not args.no_validate, progress=_progress)
+                   check_shapes=not args.no_validate, explain=args.explain, progress=_progress)
     print(f"{report.articles} article(s), {report.triples} triples -> {args.out}")
     print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items())))
     print("facts: " + ", ".join(f"{k} {n}" for k, n in report.facts.items()))
@@ -28,6 +28,24 @@ def cmd_build(args) -> int:
         print(f"SHACL violations: {len(report.violations)}")
         for v in report.violations[:20]:
             print(f"  - {v.focus} {v.path}: {v.message}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate
+
+    result = evaluate(args.gold)
+    for a in result.articles:
+        if not args.quiet:
+            print(f"{a.name}: entities {a.entities.matched}/{a.entities.predicted}/{a.entities.gold}  "
+                  f"typed {a.typed.matched}/{a.typed.predicted}/{a.typed.gold}  "
+                  f"pairings {a.pairings.matched}/{a.pairings.predicted}/{a.pairings.gold}  "
+                  f"money {a.money.matched}/{a.money.predicted}/{a.money.gold}  (matched/predicted/gold)")
+            print("    missed: " + (", ".join(a.missed) or "-"))
+            print("    extra:  " + (", ".join(a.extra) or "-"))
+            for note in a.notes:
+                print("    " + note)
+    print(result.summary())
     return 0
 
 
@@ -79,7 +97,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--keep-going", action="store_true", help="skip unreadable reports with a warning")
     p.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
+    p.add_argument("--explain", action="store_true",
+                   help="also write explain.tsv: the rule and sentence behind every mention and fact")
     p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("eval", help="score the extraction against gold annotations (NAME.gold.json)")
+    p.add_argument("gold", nargs="+", type=Path, help="gold files or folders of them, beside NAME.txt")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("query", help="run SPARQL over a build folder")
     p.add_argument("sparql", nargs="?", help="the query text")

@@ -134,6 +134,15 @@ def _article(g: Graph, art: URIRef, x: Extraction) -> None:
 
 def _entity(g: Graph, e: Entity, art: URIRef) -> None:
     iri = entity_iri(e)
+    for m in e.mentions:
+        mention = ID[f"mention/{art.rsplit('/', 1)[-1]}-{m.span.start}-{m.span.end}"]
+        g.add((mention, RDF.type, FK.Mention))
+        g.add((mention, FK.mentionOf, iri))
+        g.add((mention, PROV.wasDerivedFrom, art))
+        g.add((mention, FK.spanText, Literal(m.span.text, lang="zh")))
+        g.add((mention, FK.spanStart, Literal(m.span.start)))
+        g.add((mention, FK.spanEnd, Literal(m.span.end)))
+        g.add((mention, FK.rule, Literal(m.rule)))
     g.add((iri, RDF.type, FK[e.type]))
     g.add((iri, RDFS.label, Literal(e.name, lang="zh")))
     for alias in sorted(e.aliases):

@@ -23,28 +23,29 @@ from pathlib import Path
 
 import networkx as nx
 
-HIDDEN_KINDS = {"Article", "PairingFact"}
-HIDDEN_EDGES = {"mentionedIn", "wasDerivedFrom"}
+HIDDEN_KINDS = {"PairingFact", "Mention"}
+HIDDEN_EDGES = {"wasDerivedFrom", "mentionOf"}
 COLOURS = {
     "Province": "#1f4e79", "City": "#2e75b6", "District": "#5b9bd5", "County": "#9dc3e6",
     "Town": "#70ad47", "Village": "#a9d18e", "Enterprise": "#c55a11", "School": "#7030a0",
     "Hospital": "#c00000", "Government": "#7f6000", "Organization": "#bf9000", "Project": "#00b0f0",
     "Person": "#ff66cc", "Product": "#92d050", "Document": "#808080", "Event": "#ffc000",
-    "MoneyFact": "#e2b007", "QuantityFact": "#bfbfbf",
+    "MoneyFact": "#e2b007", "QuantityFact": "#bfbfbf", "Article": "#404040",
 }
-SHAPES = {"MoneyFact": "diamond", "QuantityFact": "square", "Person": "triangle", "Document": "box",
+SHAPES = {"Article": "box", "MoneyFact": "diamond", "QuantityFact": "square", "Person": "triangle", "Document": "box",
           "Event": "star", "Product": "hexagon"}
 TYPE_NAMES = {
     "Province": "省", "City": "市", "District": "区", "County": "县", "Town": "乡镇", "Village": "村/社区",
     "Enterprise": "企业", "School": "学校", "Hospital": "医院", "Government": "政府机构",
     "Organization": "其他组织", "Project": "项目", "Person": "人物", "Product": "产品", "Document": "文件",
-    "Event": "活动", "MoneyFact": "资金", "QuantityFact": "数量",
+    "Event": "活动", "MoneyFact": "资金", "QuantityFact": "数量", "Article": "报道",
 }
 EDGE_STYLE = {
     "assists": {"color": "#d62728", "width": 5, "dashes": False},
     "donor": {"color": "#e2b007", "width": 2},
     "recipient": {"color": "#e2b007", "width": 2},
-    "partOf": {"color": "#cccccc", "width": 1, "dashes": True},
+    "partOf": {"color": "#999999", "width": 1, "dashes": True},
+    "mentionedIn": {"color": "#e6e6e6", "width": 1},
 }
 
 
@@ -67,6 +68,8 @@ def _label(attrs: dict) -> str:
         return yuan_text(attrs.get("amount", 0))
     if kind == "QuantityFact":
         return f"{attrs.get('value', '')}{attrs.get('unit', '')}"
+    if kind == "Article":
+        return str(_first(attrs.get("headline", "")))[:24]
     return str(attrs.get("label", ""))
 
 

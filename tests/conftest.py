@@ -10,6 +10,7 @@ from .helpers import ARTICLES, DATA
 def extractions():
     """Every sample and hand-made article through the pipeline, by file name."""
     from kg.pipeline import extract_file
+    from kg.read import iter_inputs
 
-    files = sorted(DATA.glob("*.txt")) + sorted(ARTICLES.iterdir())
+    files = iter_inputs([DATA, ARTICLES])
     return {p.name: extract_file(p) for p in files}

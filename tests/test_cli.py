@@ -115,7 +115,7 @@ def test_cli_builds_html_markdown_and_gbk_inputs(tmp_path):
 
 
 def test_cli_every_command_has_help():
-    for command in ("build", "query", "export", "validate"):
+    for command in ("build", "query", "export", "validate", "eval"):
         run = run_kg(command, "--help")
         assert run.returncode == 0 and "usage: kg " + command in run.stdout
 
@@ -123,3 +123,13 @@ def test_cli_every_command_has_help():
 def _file(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_cli_explain_traces_every_fact_to_rule_and_sentence(tmp_path):
+    run = run_kg("build", str(DATA / "seed-jizhou-gulang.txt"), "--out", str(tmp_path), "--explain", "--no-validate")
+    assert run.returncode == 0, run.stderr
+    rows = [line.split("\t") for line in (tmp_path / "explain.tsv").read_text(encoding="utf-8").splitlines()]
+    assert rows[0][:5] == ["article", "kind", "type", "what", "rule"]
+    grant = next(r for r in rows if r[1] == "money" and r[3].startswith("107000000"))
+    assert grant[4] == "amount-in-sentence" and "1.07亿元" in grant[8] and "蓟州区 -> 古浪县" in grant[3]
+    assert any(r[1] == "entity" and r[3] == "古浪县" and r[4] == "gazetteer-short" for r in rows)

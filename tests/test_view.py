@@ -27,7 +27,7 @@ def test_view_page_is_self_contained(extractions):
 def test_view_nodes_match_graph_without_reports(extractions):
     graph = to_networkx(union(to_dataset(extractions.values())))
     data = page_data(graph)
-    hidden = sum(1 for _, a in graph.nodes(data=True) if a["kind"] in ("Article", "PairingFact"))
+    hidden = sum(1 for _, a in graph.nodes(data=True) if a["kind"] in ("PairingFact", "Mention"))
     assert len(data["nodes"]) == graph.number_of_nodes() - hidden
     assert any(e["title"] == "assists" and e["width"] == 5 for e in data["edges"])
     assert {i["type"] for i in data["legend"]} >= {"County", "District", "MoneyFact"}
