@@ -117,6 +117,23 @@ class Gazetteer:
                 index[place.short].append(place)
         return dict(index)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Place]:
+        return {p.code: p for p in sorted(self.places.values(), key=lambda p: -p.level) if p.code}
+
+    def places_by_code(self, code: str) -> Place | None:
+        return self._by_code.get(code)
+
+    def name_of(self, place: Place) -> str:
+        """A place's own name: jionlp writes some towns with their county in front
+        (察哈尔右翼后旗土牧尔台镇), reports write 土牧尔台镇."""
+        county = self.places_by_code(place.county_code) if place.level > 3 and place.county_code else None
+        if county is not None:
+            for prefix in (county.name, county.short):
+                if prefix and place.name.startswith(prefix) and len(place.name) - len(prefix) >= 3:
+                    return place.name[len(prefix):]
+        return place.name
+
     def get(self, place_id: int | None) -> Place | None:
         return self.places.get(place_id) if place_id is not None else None
 

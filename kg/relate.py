@@ -177,15 +177,20 @@ def _first(here: list[_Placed], wanted) -> Entity | None:
 
 
 def _receiver(text: str, sentence: Sentence, amount: Amount, here: list[_Placed]) -> Entity | None:
-    """An organisation that 承接/获得 the money is its recipient."""
+    """Whoever 承接/获得 the money received it: the last one named before the verb in its
+    clause, else the sentence's subject (the first named), as a dropped subject carries over."""
     verb = None
     for m in RECEIVING_VERB.finditer(text, sentence.start, amount.span.start):
         verb = m
     if verb is None:
         return None
-    before = [p.entity for p in here if p.end <= verb.start() and p.entity.type not in REGION_TYPES
-              and p.entity.type not in ("Person", "Product", "Document", "Event")]
-    return before[0] if before else None
+    clause_start = max(text.rfind(p, sentence.start, verb.start()) for p in "，,；;：:") + 1
+    before = [p for p in here if p.end <= verb.start()
+              and p.entity.type not in ("Person", "Product", "Document", "Event", "Town", "Village")]
+    in_clause = [p.entity for p in before if p.start >= clause_start]
+    if in_clause:
+        return in_clause[-1]
+    return before[0].entity if before else None
 
 
 def _same_paragraph(text: str, a: Sentence, b: Sentence) -> bool:

@@ -20,6 +20,7 @@ from .gazetteer import Gazetteer
 from .model import ORG_TYPES, Article, Entity, Mention, Place, Span
 
 ALIAS_SCAN_TYPES = ("Enterprise", "Organization")
+ADDRESSED_TYPES = ("Project", "Event")
 
 
 def group_of(entity_type: str) -> str:
@@ -72,7 +73,9 @@ def _fold_variants(entities: dict[str, Entity], regions: list[Mention]) -> None:
 
 def _is_variant(short: Entity, long: Entity, regions: list[Mention]) -> bool:
     short_core, long_core = _core(short, regions), _core(long, regions)
-    if short_core == long_core and len(short_core) >= 4:
+    # Projects and events are written with more or less of their address; for bodies and
+    # products the place in front tells them apart (two 人民医院, 平凉黄酒 and 崆峒黄酒).
+    if short_core == long_core and len(_stem(short_core)) >= 2 and long.type in ADDRESSED_TYPES:
         return True
     short_stem, long_stem = _stem(short_core), _stem(long_core)
     if len(short_stem) >= 2 and long_stem.startswith(short_stem) and short_stem != long_stem:
@@ -133,7 +136,7 @@ def _parent_entity(place: Place | None, entities: dict[str, Entity], by_place: d
     if place is None:
         return None
     if place.id not in by_place:
-        entity = Entity(f"place:{place.id}", place.type, place.name, place=place, rule="gazetteer-parent")
+        entity = Entity(f"place:{place.id}", place.type, gaz.name_of(place), place=place, rule="gazetteer-parent")
         by_place[place.id] = entities[entity.key] = entity
         entity.parent = _parent_entity(gaz.parent(place), entities, by_place, gaz)
     return by_place[place.id]

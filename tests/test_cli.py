@@ -111,7 +111,7 @@ def test_cli_bad_file_in_folder_leaves_previous_output_whole(built, tmp_path):
 def test_cli_builds_html_markdown_and_gbk_inputs(tmp_path):
     run = run_kg("build", str(ARTICLES), "--out", str(tmp_path / "o"))
     assert run.returncode == 0, run.stderr
-    assert "3 article(s)" in run.stdout
+    assert "6 article(s)" in run.stdout
 
 
 def test_cli_every_command_has_help():

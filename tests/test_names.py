@@ -64,3 +64,9 @@ def test_names_descriptions_are_not_names():
     assert "麦积项目" not in found
     assert found["新城集团"] == "Enterprise"
     assert found["南浔·广安东西部扶贫协作产业园"] == "Project"
+
+
+def test_names_longer_overlapping_suffix_wins():
+    found = names("记者从镇安县东西部协作办公室获悉。察右后旗第一中学与北京市十一学校结对。")
+    assert found["镇安县东西部协作办公室"] == "Government"
+    assert found["察右后旗第一中学"] == "School" and "察右后旗第一中" not in found

@@ -21,6 +21,9 @@ def money(x, yuan):
     ("minning-xiji.html", {("鼓楼区", "西吉县"), ("福建省", "宁夏回族自治区")}),
     ("hudian-yuanyang.md", {("闵行区", "元阳县"), ("上海市", "云南省")}),
     ("yuegui-lingyun.txt", {("南山区", "凌云县")}),
+    ("jingmeng-chayouhouqi.txt", {("海淀区", "察哈尔右翼后旗"), ("北京市", "内蒙古自治区")}),
+    ("luyu-wuxi.txt", {("历城区", "巫溪县")}),
+    ("sushan-zhenan.txt", {("吴江区", "镇安县")}),
 ])
 def test_relate_pairings_east_to_west(extractions, name, expected):
     assert pairs(extractions[name]) == expected
@@ -74,3 +77,17 @@ def test_relate_quantities_keep_sentence_and_subject(extractions):
     text = x.article.text
     assert text[cows.sentence.start:cows.sentence.end] == cows.sentence.text
     assert cows.subject is not None
+
+
+def test_relate_recipient_is_the_subject_that_receives(extractions):
+    x = extractions["sushan-zhenan.txt"]
+    grant = money(x, 205000000)
+    assert (grant.donor.name, grant.recipient.name) == ("吴江区", "镇安县")
+    y = extractions["luyu-wuxi.txt"]
+    grant = money(y, 42000000)
+    assert (grant.donor.name, grant.recipient.name, grant.period) == ("历城区", "巫溪县", "2019年")
+
+
+def test_relate_thousands_separators(extractions):
+    assert money(extractions["jingmeng-chayouhouqi.txt"], 12500000).donor.name == "海淀区"
+    assert money(extractions["sushan-zhenan.txt"], 35600000).recipient.name == "镇安县"

@@ -38,3 +38,15 @@ def test_resolve_regions_get_short_forms_and_parents(extractions):
 def test_resolve_person_named_again_gets_mentions(extractions):
     person = entity(extractions["dev-01.txt"], "王海林")
     assert person.role == "副主席" and len(person.mentions) == 2
+
+
+def test_resolve_bodies_in_different_places_stay_apart(extractions):
+    x = extractions["luyu-wuxi.txt"]
+    assert {"济南市历城区人民医院", "巫溪县人民医院"} <= names_of(x, "Hospital")
+
+
+def test_resolve_town_written_without_its_banner(extractions):
+    x = extractions["jingmeng-chayouhouqi.txt"]
+    town = entity(x, "土牧尔台镇")
+    assert town.type == "Town" and town.parent.name == "察哈尔右翼后旗"
+    assert entity(x, "察哈尔右翼后旗").aliases == {"察右后旗"}

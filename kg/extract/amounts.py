@@ -19,14 +19,14 @@ from functools import cache
 from ..model import Span
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM}]+)"
 MONEY = re.compile(
     rf"(?P<hedge>近|约|超过|逾)?\s*(?P<num>{NUMBER})\s*(?P<more>余|多)?\s*(?P<unit>亿|千万|百万|万)?\s*"
     rf"(?P<more2>余|多)?\s*(?:(?P<yuan>元)|(?=(?:的)?(?:帮扶|扶贫|援助|协作|财政|专项|产业|援建)?(?:资金|款)))")
 QUANTITY_UNITS = ("万平方米 平方米 平方公里 公里 兆瓦 千瓦 人次 场次 户 人 亩 座 头 辆 只 株 家 所 名 场 "
                   "处 项 吨 公斤 千克 套 台 间 个 批 条 次 期 栋 口 眼 棵 箱 件 斤 万元").split()
 QUANTITY = re.compile(
-    rf"(?<!第)(?<![\d.])(?P<num>\d+(?:\.\d+)?|[{CN_NUM}]*[十百千万][{CN_NUM}]*)\s*(?P<more>余|多)?\s*"
+    rf"(?<!第)(?<![\d.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM}]*[十百千万][{CN_NUM}]*)\s*(?P<more>余|多)?\s*"
     rf"(?P<wan>万)?\s*(?P<more2>余|多)?\s*(?P<unit>{'|'.join(u for u in QUANTITY_UNITS if u != '万元')})"
     rf"(?![元钱])")
 HEDGES = {"余": "atLeast", "多": "atLeast", "超过": "atLeast", "逾": "atLeast", "近": "atMost", "约": "about"}
@@ -55,7 +55,8 @@ def money_amounts(text: str) -> list[Amount]:
             continue  # a bare number before 资金 is not an amount
         if not re.search(r"\d", m["num"]) and len(m["num"]) == 1 and not m["unit"]:
             continue  # 万元 with no number
-        written = "".join(p for p in (m["num"], m["more"], m["unit"], m["more2"]) if p) + "元"
+        number = m["num"].replace(",", "")
+        written = "".join(p for p in (number, m["more"], m["unit"], m["more2"]) if p) + "元"
         value = _yuan(written)
         if value is None:
             continue
@@ -103,8 +104,8 @@ def quantities(text: str, money: list[Amount]) -> list[Amount]:
 
 
 def _number(written: str) -> Decimal | None:
-    if re.fullmatch(r"\d+(?:\.\d+)?", written):
-        return Decimal(written)
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", written):
+        return Decimal(written.replace(",", ""))
     import cn2an
 
     try:

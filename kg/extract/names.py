@@ -29,7 +29,7 @@ SUFFIX_TYPES = {
 SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
 SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIX_OF), key=len, reverse=True)))
 # "X中" for numbered schools: 平凉三中, 二中.
-NUMBERED_SCHOOL = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]中(?![\u4e00-\u9fff]{0,1}[心国华央间])")
+NUMBERED_SCHOOL = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]中(?![学心国华央间专])")
 
 # Titles written before a person's name.  Reporters and editors are bylines, not entities.
 ROLES = ("副总经理 总经理 董事长 副董事长 总裁 经理 厂长 党支部书记 村党支部书记 村支书 支部书记 "
@@ -131,8 +131,21 @@ def _name_start(text: str, suffix_start: int, protected: list[tuple[int, int]]) 
     return cut
 
 
+def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
+    """Suffixes in the text; where two overlap (协作办|办公室) the one reaching further wins."""
+    found = []
+    for m in SUFFIX_RE.finditer(text):
+        start, end = m.span()
+        for inner in range(start + 1, end):
+            longer = SUFFIX_RE.match(text, inner)
+            if longer and longer.end() > end:
+                start, end = longer.span()
+        found.append((start, end, text[start:end], SUFFIX_OF[text[start:end]]))
+    return found
+
+
 def _suffix_names(text: str, regions: list[tuple[int, int]]) -> list[Mention]:
-    found = [(m.start(), m.end(), m.group(), SUFFIX_OF[m.group()]) for m in SUFFIX_RE.finditer(text)]
+    found = _suffix_matches(text)
     found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
     found.sort()
     mentions = []

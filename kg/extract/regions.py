@@ -121,8 +121,10 @@ def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
     villages: dict[str, list[Place]] = {}
     for code in counties:
         for place in gaz.local_places(code):
-            if len(place.name) >= 3:
-                (towns if place.level == 4 else villages).setdefault(place.name, []).append(place)
+            index = towns if place.level == 4 else villages
+            for name in dict.fromkeys((place.name, gaz.name_of(place))):
+                if len(name) >= 3:
+                    index.setdefault(name, []).append(place)
     words = dict.fromkeys(towns.keys() | villages.keys())
     found = list(longest_matches(text, words, max_len=10, min_len=3, taken=taken))
     town_mentions = {}
@@ -130,7 +132,7 @@ def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
         if word in towns:
             place = towns[word][0]
             town_mentions.setdefault(place.id, []).append(Mention(
-                Span(start, end, word), place.type, place.name, f"place:{place.id}",
+                Span(start, end, word), place.type, gaz.name_of(place), f"place:{place.id}",
                 "gazetteer-town-in-county", place=place))
     mentions = [m for ms in town_mentions.values() for m in ms]
     for start, end, word in found:
@@ -140,7 +142,7 @@ def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
         placed = [p for p in villages[word] if p.parent in town_mentions]
         if placed:
             place = placed[0]
-            mentions.append(Mention(Span(start, end, word), place.type, place.name,
+            mentions.append(Mention(Span(start, end, word), place.type, gaz.name_of(place),
                                     f"place:{place.id}", "gazetteer-village-in-town", place=place))
     return mentions
 
