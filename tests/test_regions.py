@@ -20,6 +20,11 @@ def test_regions_short_forms_need_support():
 def test_regions_lookalike_is_not_a_division():
     found, _ = regions("标题\n蓟州区与古浪县东西部扶贫协作。古浪县，河西走廊“门户”。")
     assert not any(name == "河西区" for _, name, _ in found)
+    article = clean("标题\n天津市河西区与古浪县结对。古浪县是河西走廊的门户，河西扶贫干部常来。", "t.txt", "t.txt")
+    mentions, _ = extract_regions(article, shared())
+    short = [m for m in mentions if m.span.text == "河西"]
+    assert len(short) == 1 and short[0].name == "河西区"
+    assert article.text[short[0].span.end:short[0].span.end + 2] == "扶贫"
 
 
 def test_regions_ambiguous_name_takes_reading_backed_by_context():

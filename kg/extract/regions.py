@@ -26,6 +26,8 @@ from .text import longest_matches
 TOWN_AFTER_COUNTY = re.compile(
     r"(?P<name>(?![各全每等与和及的在是城乡镇县区市村所辖部个])[\u4e00-\u9fff]{2,5}?"
     r"(?:镇|乡|街道|新区|开发区))(?!府|镇|村民|干部|政府)")
+# A short form run into one of these names a landform or area, not the division (河西走廊).
+LANDFORM_AFTER = re.compile(r"走廊|平原|盆地|高原|山脉|山区|流域|沿线|片区|地区|一带|大地")
 NOT_TOWN = re.compile(r"乡镇|城乡|家乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|[的了和与在是为向从把被将对]")
 
 
@@ -43,7 +45,7 @@ def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], li
     text = article.text
     hits = _scan_upper_levels(text, gaz)
     _choose_full_names(hits, gaz)
-    _accept_short_forms(hits, gaz)
+    _accept_short_forms(hits, gaz, text)
     upper = [h for h in hits if h.chosen]
     mentions = [_mention(h, "gazetteer-name" if h.full else "gazetteer-short") for h in upper]
     counties = sorted({h.chosen.code for h in upper if h.chosen.level == 3})
@@ -88,7 +90,7 @@ def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
         hit.chosen = min(readings, key=support)
 
 
-def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer) -> None:
+def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str) -> None:
     confirmed = {h.chosen for h in hits if h.chosen}
     ancestors = {a for p in confirmed for a in gaz.ancestors(p)}
     changed = True
@@ -96,7 +98,7 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer) -> None:
         changed = False
         for i in range(len(hits) - 1, -1, -1):
             hit = hits[i]
-            if hit.chosen:
+            if hit.chosen or LANDFORM_AFTER.match(text, hit.end):
                 continue
             backed = [p for p in hit.candidates if p in confirmed or p in ancestors]
             nxt = hits[i + 1] if i + 1 < len(hits) else None
