@@ -1,4 +1,4 @@
-"""The `kg` command: thin wrappers around build, query, export and validate."""
+"""The `kg` command: thin wrappers around build, query, export, validate, eval and serve."""
 from __future__ import annotations
 
 import argparse
@@ -7,18 +7,33 @@ from pathlib import Path
 
 from .model import KgError
 
+STORE_HELP = "where the graph lives: memory (default, the build folder), oxigraph:PATH or sparql:URL"
+
 
 def _progress(i: int, total: int, path: Path) -> None:
     if total >= 10 and (i == total or i % max(1, total // 20) == 0):
         print(f"  [{i}/{total}] {path.name}", file=sys.stderr)
 
 
+def _store_options(p: argparse.ArgumentParser, folder_default: Path | None = Path("out")) -> None:
+    p.add_argument("--graph", type=Path, default=folder_default, help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
+
+
+def _open(args):
+    from .stores import open_store
+
+    return open_store(args.store, args.graph)
+
+
 def cmd_build(args) -> int:
     from .build import build
 
-    report = build(args.inputs, args.out, keep_going=args.keep_going,
+    report = build(args.inputs, args.out, store=args.store, keep_going=args.keep_going,
                    check_shapes=not args.no_validate, explain=args.explain, progress=_progress)
-    print(f"{report.articles} article(s), {report.triples} triples -> {args.out}")
+    where = ", ".join(x for x in (str(args.out) if args.out else "", args.store or "") if x)
+    unchanged = f" ({report.unchanged} unchanged)" if report.unchanged else ""
+    print(f"{report.articles} article(s){unchanged}, {report.triples} triples -> {where}")
     print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items())))
     print("facts: " + ", ".join(f"{k} {n}" for k, n in report.facts.items()))
     print(f"warnings: {len(report.warnings)}")
@@ -29,6 +44,51 @@ def cmd_build(args) -> int:
         for v in report.violations[:20]:
             print(f"  - {v.focus} {v.path}: {v.message}")
     return 0
+
+
+def cmd_query(args) -> int:
+    from .query import format_result, resolve_query, run_query, saved_queries
+
+    if args.list:
+        for name, saved in saved_queries().items():
+            params = " ".join(f"{k}={d}" for k, (_, d) in saved.params.items())
+            print(f"{name:20} {saved.description}" + (f"  [{params}]" if params else ""))
+        return 0
+    text = args.file.read_text(encoding="utf-8") if args.file else args.sparql
+    values = dict(_pair(p) for p in args.param)
+    store = _open(args)
+    result = run_query(store, resolve_query(text, values))
+    sys.stdout.write(format_result(result, args.format))
+    return 0
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise KgError(f"--param {text}", "write it as name=value")
+    return name, value
+
+
+def cmd_export(args) -> int:
+    from .formats import serialize, write_atomic
+
+    data = serialize(_open(args).dataset(), args.format)
+    if args.out:
+        write_atomic(args.out, data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .formats import union
+    from .validate import validate
+
+    violations = validate(union(_open(args).dataset()))
+    for v in violations:
+        print(f"{v.focus} {v.path}: {v.message}")
+    print(f"SHACL violations: {len(violations)}")
+    return 1 if violations else 0
 
 
 def cmd_eval(args) -> int:
@@ -49,39 +109,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def cmd_query(args) -> int:
-    from .query import format_result, load_graph, run_query
+def cmd_serve(args) -> int:
+    from .serve import Settings, serve
 
-    text = args.file.read_text(encoding="utf-8") if args.file else args.sparql
-    if not text:
-        raise KgError("query", "give a SPARQL query or --file")
-    result = run_query(load_graph(args.graph), text)
-    sys.stdout.write(format_result(result, args.format))
+    store = _open(args)
+    print(f"SPARQL endpoint on http://{args.host}:{args.port}/sparql (viewer at /, Turtle at /graph.ttl)",
+          file=sys.stderr)
+    serve(store, args.host, args.port, Settings(args.allow_update, args.timeout, args.limit),
+          args.graph if not args.store else None)
     return 0
-
-
-def cmd_export(args) -> int:
-    from .formats import serialize, write_atomic
-    from .query import load_graph
-
-    data = serialize(load_graph(args.graph), args.format)
-    if args.out:
-        write_atomic(args.out, data)
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
-
-
-def cmd_validate(args) -> int:
-    from .formats import union
-    from .query import load_graph
-    from .validate import validate
-
-    violations = validate(union(load_graph(args.graph)))
-    for v in violations:
-        print(f"{v.focus} {v.path}: {v.message}")
-    print(f"SHACL violations: {len(violations)}")
-    return 1 if violations else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -92,36 +128,53 @@ def parser() -> argparse.ArgumentParser:
                                   "poverty-alleviation cooperation (东西部扶贫协作).")
     sub = top.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build", help="extract reports into graph.ttl, graph.trig and graph.html")
+    p = sub.add_parser("build", help="extract reports into a graph (files, a store, or both)")
     p.add_argument("inputs", nargs="+", type=Path, help=".txt/.html/.htm/.md files or folders of them")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=Path, help="output folder for graph.ttl, graph.trig and graph.html")
+    p.add_argument("--store", help="also put each report's graph into oxigraph:PATH or sparql:URL "
+                                   "(incremental: unchanged reports are skipped)")
     p.add_argument("--keep-going", action="store_true", help="skip unreadable reports with a warning")
     p.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     p.add_argument("--explain", action="store_true",
                    help="also write explain.tsv: the rule and sentence behind every mention and fact")
     p.set_defaults(run=cmd_build)
 
-    p = sub.add_parser("eval", help="score the extraction against gold annotations (NAME.gold.json)")
-    p.add_argument("gold", nargs="+", type=Path, help="gold files or folders of them, beside NAME.txt")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
-    p.set_defaults(run=cmd_eval)
-
-    p = sub.add_parser("query", help="run SPARQL over a build folder")
-    p.add_argument("sparql", nargs="?", help="the query text")
+    p = sub.add_parser("query", help="run SPARQL, or a saved query by name, over a graph")
+    p.add_argument("sparql", nargs="?", help="the query text, or a saved query's name (see --list)")
     p.add_argument("--file", type=Path, help="read the query from a .rq file")
-    p.add_argument("--graph", type=Path, default=Path("out"), help="build folder (default: out)")
-    p.add_argument("--format", choices=sorted(QUERY_FORMATS), default="table")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a saved query's parameter (repeatable)")
+    p.add_argument("--list", action="store_true", help="list the saved queries")
+    p.add_argument("--format", choices=QUERY_FORMATS, default="table")
+    _store_options(p)
     p.set_defaults(run=cmd_query)
 
     p = sub.add_parser("export", help="write the graph in another RDF format")
-    p.add_argument("graph", type=Path, help="build folder")
+    p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--format", choices=sorted(FORMATS), default="ttl")
     p.add_argument("--out", type=Path, help="file to write (default: standard output)")
     p.set_defaults(run=cmd_export)
 
-    p = sub.add_parser("validate", help="check a build folder against the SHACL shapes")
-    p.add_argument("graph", type=Path, help="build folder")
+    p = sub.add_parser("validate", help="check a graph against the SHACL shapes")
+    p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("eval", help="score the extraction against gold annotations (NAME.gold.json)")
+    p.add_argument("gold", nargs="+", type=Path, help="gold files or folders of them, beside the reports")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("serve", help="a SPARQL 1.1 endpoint with the viewer, on this machine")
+    p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--allow-update", action="store_true", help="accept SPARQL updates (refused by default)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    p.add_argument("--limit", type=int, default=10000, help="most rows a SELECT returns (default 10000)")
+    p.set_defaults(run=cmd_serve)
     return top
 
 

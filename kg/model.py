@@ -101,6 +101,7 @@ class Entity:
     mentions: list[Mention] = field(default_factory=list)
     place: Place | None = None
     parent: "Entity | None" = None  # partOf, for divisions
+    location: "Entity | None" = None  # locatedIn: the division a body or project's name starts with
     role: str | None = None
     resolved: bool = True
     rule: str = ""

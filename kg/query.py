@@ -1,63 +1,109 @@
-"""SPARQL over a build folder, with the project's prefixes predeclared."""
+"""SPARQL over any store: saved queries, parameters, result formats, clear errors."""
 from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
 
-from pathlib import Path
+from rdflib import Literal
+from rdflib.query import Result
 
-from rdflib import Dataset
+from .model import ENTITY_TYPES, KgError
+from .rdf import PREFIXES
+from .stores import Store
 
-from .model import KgError
-from .rdf import PREFIXES, new_dataset
-
-GRAPH_FILES = ("graph.trig", "graph.ttl")
-
-
-def load_graph(folder: Path) -> Dataset:
-    """The dataset a build wrote: named graphs from graph.trig, else the Turtle union."""
-    if not folder.is_dir():
-        raise KgError(folder, "no such build folder (run `kg build` first)")
-    for name in GRAPH_FILES:
-        path = folder / name
-        if path.exists():
-            ds = new_dataset()
-            ds.default_union = True
-            try:
-                ds.parse(path, format="trig" if name.endswith(".trig") else "turtle")
-            except Exception as err:  # rdflib raises many parser types
-                raise KgError(path, f"cannot parse graph: {err}") from None
-            return ds
-    raise KgError(folder, "holds no graph.trig or graph.ttl")
+PARAM_LINE = re.compile(r"^#\s*param\s+(?P<name>\w+)\s+(?P<kind>literal|class)\s+(?P<default>.+?)\s*$")
+# CONSTRUCT/DESCRIBE answers are graphs: ttl (the default) or jsonld.
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "jsonld")
 
 
-def run_query(ds: Dataset, text: str):
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    description: str
+    text: str
+    params: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (kind, default)
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    found = {}
+    for path in sorted(files("kg.queries").iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".rq"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        comments = [line for line in text.splitlines() if line.startswith("#")]
+        params = {m["name"]: (m["kind"], m["default"]) for m in map(PARAM_LINE.match, comments) if m}
+        description = comments[0].lstrip("# ").strip() if comments else ""
+        name = path.name[:-3]
+        found[name] = SavedQuery(name, description, text, params)
+    return found
+
+
+def fill(query: SavedQuery, values: dict[str, str]) -> str:
+    """The saved query with its {{parameters}} replaced by safely written terms."""
+    unknown = set(values) - set(query.params)
+    if unknown:
+        raise KgError(f"query {query.name}", f"no parameter {', '.join(sorted(unknown))}; "
+                      f"it takes {', '.join(query.params) or 'none'}")
+    text = query.text
+    for name, (kind, default) in query.params.items():
+        value = values.get(name, default)
+        if kind == "class":
+            if value not in ENTITY_TYPES:
+                raise KgError(f"query {query.name}", f"{name} must be one of {', '.join(ENTITY_TYPES)}")
+            term = f"fk:{value}"
+        else:
+            term = Literal(value, lang="zh").n3()
+        text = text.replace("{{" + name + "}}", term)
+    return text
+
+
+def resolve_query(text: str | None, values: dict[str, str]) -> str:
+    """A saved query's name, or SPARQL text as it is."""
+    if not text:
+        raise KgError("query", "give a SPARQL query, --file, or the name of a saved query (--list)")
+    saved = saved_queries()
+    if text in saved:
+        return fill(saved[text], values)
+    if values:
+        raise KgError("query", "--param works with saved queries only")
+    return text
+
+
+def run_query(store: Store, text: str) -> Result:
     from pyparsing import ParseException
 
     try:
-        return ds.query(text, initNs=PREFIXES)
+        return store.query(text)
+    except KgError:
+        raise
     except ParseException as err:
         raise KgError("query", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
-    except Exception as err:  # rdflib evaluation errors
+    except Exception as err:  # the engines raise many evaluation errors
         raise KgError("query", f"cannot evaluate: {err}") from None
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
-def format_result(result, fmt: str) -> str:
+def format_result(result: Result, fmt: str) -> str:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle")
+        for prefix, ns in PREFIXES.items():
+            result.graph.bind(prefix, ns, replace=True)
+        return result.graph.serialize(format="json-ld" if fmt == "jsonld" else "turtle")
+    if fmt in ("json", "xml"):
+        return result.serialize(format=fmt).decode("utf-8") + "\n"
     if result.type == "ASK":
         return "true\n" if result.askAnswer else "false\n"
     names = [str(v) for v in result.vars]
-    rows = [[_cell(row[v]) for v in result.vars] for row in result]
-    if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
-    if fmt in ("csv", "tsv"):
+    if fmt == "tsv":
+        lines = ["\t".join("?" + n for n in names)]
+        lines += ["\t".join(row[i].n3() if row[i] is not None else "" for i in range(len(names)))
+                  for row in result]
+        return "\n".join(lines) + "\n"
+    rows = [["" if row[i] is None else str(row[i]) for i in range(len(names))] for row in result]
+    if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
         return out.getvalue()
@@ -75,7 +121,3 @@ def _table(names: list[str], rows: list[list[str]]) -> str:
         return " | ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
     out = [line(names), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
     return "\n".join(out) + f"\n({len(rows)} rows)\n"
-
-
-QUERY_FORMATS = {"table", "csv", "tsv", "json"}
-

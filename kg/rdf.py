@@ -82,7 +82,19 @@ def add_extraction(ds: Dataset, x: Extraction) -> URIRef:
     """Put one report's triples into its own named graph (replacing what it had)."""
     art = article_iri(x.article.doc_id)
     ds.remove_graph(ds.graph(art))
-    g = ds.graph(art)
+    _fill(ds.graph(art), art, x)
+    return art
+
+
+def article_graph(x: Extraction) -> tuple[str, Graph]:
+    """One report's triples on their own, named by the report."""
+    art = article_iri(x.article.doc_id)
+    g = Graph(identifier=art)
+    _fill(g, art, x)
+    return str(art), g
+
+
+def _fill(g: Graph, art: URIRef, x: Extraction) -> None:
     _article(g, art, x)
     for entity in x.entities:
         _entity(g, entity, art)
@@ -113,7 +125,6 @@ def add_extraction(ds: Dataset, x: Extraction) -> URIRef:
         _optional(g, fact, FK.approximate, q.approximate and Literal(q.approximate))
         _optional(g, fact, FK.quantityOf, q.subject and entity_iri(q.subject))
         _provenance(g, fact, art, q.sentence, q.span, q.rule)
-    return art
 
 
 def _optional(g: Graph, s, p, o) -> None:
@@ -151,6 +162,8 @@ def _entity(g: Graph, e: Entity, art: URIRef) -> None:
         g.add((iri, FK.adminCode, Literal(e.code)))
     if e.parent is not None:
         g.add((iri, FK.partOf, entity_iri(e.parent)))
+    if e.location is not None:
+        g.add((iri, FK.locatedIn, entity_iri(e.location)))
     if e.mentions:
         g.add((iri, FK.mentionedIn, art))
     if e.role:

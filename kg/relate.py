@@ -39,6 +39,11 @@ PAIR_LINK = re.compile(r"^(?:(?:与|和|同)(?:我市|我县|我区|我州|本�
                        r"对口帮扶|对口支援|结对帮扶|帮扶|援建|支援|携手|牵手)$")
 DIRECTED_LINK = re.compile(r"对口帮扶|对口支援|结对帮扶|帮扶|援建|支援")
 RECEIVING_VERB = re.compile(r"承接|获得|收到|接收|争取到|获")
+# Money moves from helper to helped only in sentences about funds; sales, wages, dividends,
+# output and investment totals are amounts, not transfers.
+FUNDING_CUE = re.compile(r"投入|拨付|援助|援建|捐赠|捐助|捐款|资助|资金|提供|筹措|补助|投资|帮扶款|物资|捐建")
+NOT_TRANSFER = re.compile(r"工资|收入|销售|卖出|售出|分红|产值|收益|营业|采购|消费|注册资金|计划投资|总投资|"
+                          r"投资总额|完成投资|每户|每人|每月|每年|月薪|年薪|到手|挣")
 PURPOSE = (r"((?:东西部|苏陕|闽宁|沪滇|粤桂|浙川|津甘|京蒙|鲁渝|财政|社会|产业|专项|帮扶|扶贫|援助|援建|"
            r"协作|消费|项目|配股|入股)+(?:资金|款|物资)|消费扶贫|产业扶贫|消费帮扶)")
 PURPOSE_AFTER = re.compile(r"(?:的)?" + PURPOSE)
@@ -154,6 +159,10 @@ def attribute_money(text: str, sents: list[Sentence], placed: list[_Placed], amo
     carried: tuple[Sentence | None, Entity | None, Entity | None] = (None, None, None)
     for amount in amounts:
         sentence = next(s for s in sents if s.start <= amount.span.start < s.end)
+        if not _is_transfer(text, sentence, amount):
+            facts.append(Money(amount.value, amount.span, sentence, "amount-not-a-transfer", amount.approximate,
+                               purpose=_purpose(text, amount), period=_period(text, sentence, amount)))
+            continue
         here = _in(sentence, placed)
         donor = _first(here, lambda e: e.key in helpers or (not helpers and _side(e, gaz) == "helper"))
         recipient = _receiver(text, sentence, amount, here) or _first(
@@ -167,6 +176,14 @@ def attribute_money(text: str, sents: list[Sentence], placed: list[_Placed], amo
                            donor=donor, recipient=recipient,
                            purpose=_purpose(text, amount), period=_period(text, sentence, amount)))
     return facts
+
+
+def _is_transfer(text: str, sentence: Sentence, amount: Amount) -> bool:
+    clause_start = max(text.rfind(p, sentence.start, amount.span.start) for p in "，,；;") + 1
+    clause_end = min([i for i in (text.find(p, amount.span.end, sentence.end) for p in "，,；;。") if i >= 0]
+                     or [sentence.end])
+    clause = text[max(clause_start, sentence.start):clause_end]
+    return bool(FUNDING_CUE.search(sentence.text)) and not NOT_TRANSFER.search(clause)
 
 
 def _first(here: list[_Placed], wanted) -> Entity | None:

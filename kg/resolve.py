@@ -41,6 +41,7 @@ def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[E
     _fold_variants(entities, regions)
     _scan_aliases(article.text, entities, regions)
     _attach_parents(entities, mentions, gaz)
+    _attach_locations(entities, regions)
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.start if e.mentions else -1, e.key))
 
 
@@ -129,6 +130,24 @@ def _attach_parents(entities: dict[str, Entity], mentions: list[Mention], gaz: G
         elif not entity.resolved:
             within = next(m.within for m in entity.mentions if m.within is not None)
             entity.parent = _parent_entity(within, entities, by_place, gaz)
+
+
+def _attach_locations(entities: dict[str, Entity], regions: list[Mention]) -> None:
+    """A body or project whose name starts with places (平凉市高科农林…, 西靖镇移民区万只羊场)
+    lies in the last of them."""
+    by_start = {m.span.start: m for m in regions if m.key in entities}
+    for entity in entities.values():
+        if entity.place is not None or not entity.resolved or entity.type == "Person" or not entity.mentions:
+            continue
+        first = max(entity.mentions, key=lambda m: (m.span.text == entity.name, -m.span.start)).span
+        pos, last = first.start, None
+        while pos in by_start and by_start[pos].span.end <= first.end:
+            last = by_start[pos]
+            pos = last.span.end
+        # 南浔·广安…产业园 names two places jointly, not where it lies.
+        joined = last is not None and first.text[last.span.end - first.start] in "·—-、与和"
+        if last is not None and last.span.end < first.end and not joined:
+            entity.location = entities[last.key]
 
 
 def _parent_entity(place: Place | None, entities: dict[str, Entity], by_place: dict[int, Entity],

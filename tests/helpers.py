@@ -23,3 +23,29 @@ def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 def names_of(extraction, *types: str) -> set[str]:
     return {e.name for e in extraction.entities if e.mentions and (not types or e.type in types)}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, seconds: float = 20) -> None:
+    """Poll a local server until it answers (any status), or fail."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing answered at {url}")

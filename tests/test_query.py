@@ -3,43 +3,76 @@ import json
 import pytest
 
 from kg.model import KgError
-from kg.query import format_result, load_graph, run_query
+from kg.query import fill, format_result, resolve_query, run_query, saved_queries
+from kg.stores import open_store
 
 PAIRS = "SELECT ?h ?a WHERE { ?x fk:assists ?y . ?x rdfs:label ?h . ?y rdfs:label ?a } ORDER BY ?h"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def store(tmp_path_factory):
     from kg.build import build
+
     from .helpers import DATA
 
     out = tmp_path_factory.mktemp("out")
     build([DATA], out, check_shapes=False)
-    return load_graph(out)
+    return open_store("memory", out)
 
 
-def test_query_prefixes_predeclared_and_table(built):
-    table = format_result(run_query(built, PAIRS), "table")
+def test_query_prefixes_predeclared_and_table(store):
+    table = format_result(run_query(store, PAIRS), "table")
     assert "蓟州区" in table and "古浪县" in table and "rows)" in table
 
 
-def test_query_csv_and_json(built):
-    csv_text = format_result(run_query(built, PAIRS), "csv")
+def test_query_csv_tsv_json_xml(store):
+    csv_text = format_result(run_query(store, PAIRS), "csv")
     assert csv_text.splitlines()[0] == "h,a" and "河西区,崆峒区" in csv_text
-    data = json.loads(format_result(run_query(built, PAIRS), "json"))
+    tsv = format_result(run_query(store, PAIRS), "tsv").splitlines()
+    assert tsv[0] == "?h\t?a" and '"河西区"@zh\t"崆峒区"@zh' in tsv
+    data = json.loads(format_result(run_query(store, PAIRS), "json"))
     assert {b["h"]["value"] for b in data["results"]["bindings"]} >= {"宁河区", "雨花台区"}
+    assert "<sparql" in format_result(run_query(store, PAIRS), "xml")
 
 
-def test_query_named_graph_per_article(built):
-    result = run_query(built, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+def test_query_construct_as_turtle(store):
+    text = format_result(run_query(store, "CONSTRUCT { ?s fk:assists ?o } WHERE { ?s fk:assists ?o }"), "table")
+    assert "@prefix fk:" in text and "fk:assists" in text
+
+
+def test_query_named_graph_per_article(store):
+    result = run_query(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert int(next(iter(result))[0]) == 6
 
 
-def test_query_bad_sparql_is_one_clear_error(built):
+def test_query_saved_queries_listed_described_and_filled(store):
+    saved = saved_queries()
+    assert {"pairings", "money-by-recipient", "money-by-year", "in-region", "project-quantities",
+            "facts-about"} <= set(saved)
+    assert all(q.description for q in saved.values())
+    villages = run_query(store, fill(saved["in-region"], {"region": "崆峒区", "type": "Village"}))
+    assert {str(row[0]) for row in villages} == {"白水村", "长沟门村"}
+    bodies = run_query(store, fill(saved["in-region"], {"region": "西青区", "type": "Government"}))
+    assert {str(row[0]) for row in bodies} == {"天津市西青区政协"}
+    pairs = {(str(r[0]), str(r[1])): float(r[3]) for r in run_query(store, saved["pairings"].text)}
+    assert pairs[("蓟州区", "古浪县")] == 250000000
+
+
+def test_query_parameters_are_written_safely(store):
+    text = fill(saved_queries()["facts-about"], {"entity": '古浪县" } ; DROP ALL ; #'})
+    assert '"古浪县\\" } ; DROP ALL ; #"@zh' in text
+    assert list(run_query(store, text)) == []
+    with pytest.raises(KgError, match="must be one of"):
+        fill(saved_queries()["in-region"], {"type": "Nonsense"})
+    with pytest.raises(KgError, match="no parameter"):
+        resolve_query("in-region", {"colour": "red"})
+
+
+def test_query_bad_sparql_is_one_clear_error(store):
     with pytest.raises(KgError, match="SPARQL syntax error at line 1"):
-        run_query(built, "SELEC ?x WHERE { ?x ?y }")
+        run_query(store, "SELEC ?x WHERE { ?x ?y }")
 
 
 def test_query_missing_build_folder(tmp_path):
     with pytest.raises(KgError, match="no such build folder"):
-        load_graph(tmp_path / "nothing")
+        open_store("memory", tmp_path / "nothing")

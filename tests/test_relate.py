@@ -90,4 +90,11 @@ def test_relate_recipient_is_the_subject_that_receives(extractions):
 
 def test_relate_thousands_separators(extractions):
     assert money(extractions["jingmeng-chayouhouqi.txt"], 12500000).donor.name == "海淀区"
-    assert money(extractions["sushan-zhenan.txt"], 35600000).recipient.name == "镇安县"
+    assert money(extractions["sushan-zhenan.txt"], 35600000).period is None
+
+
+def test_relate_sales_wages_and_investment_totals_are_not_transfers(extractions):
+    for name, yuan in [("sushan-zhenan.txt", 35600000), ("dev-03.txt", 1800000000), ("dev-03.txt", 4500),
+                       ("dev-02.txt", 23500000), ("seed-hexi-kongtong.txt", 48857900)]:
+        fact = money(extractions[name], yuan)
+        assert fact.donor is None and fact.recipient is None and fact.rule == "amount-not-a-transfer", name

@@ -1,0 +1,274 @@
+"""Where the graph lives: a registry of stores, each holding one named graph per report.
+
+    memory          rdflib in memory, over a build folder's graph.trig
+    oxigraph:PATH   a persistent embedded Oxigraph store: built once, queried many times
+    sparql:URL      any SPARQL 1.1 endpoint with Update (Oxigraph server, Fuseki,
+                    GraphDB, Virtuoso …); URL is the query endpoint, the update
+                    endpoint is found by replacing a final /query with /update,
+                    or given after a '|': sparql:QUERY_URL|UPDATE_URL
+
+Every store answers queries as an rdflib ``Result``, so output formats and
+the HTTP endpoint do not care which store is behind them, and the default
+graph is the union of the reports' graphs on all three.  Classes are
+imported only when their store is used.
+"""
+from __future__ import annotations
+
+import importlib
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.query import Result
+
+from .model import KgError
+from .rdf import PREFIXES, new_dataset
+
+STORES = {
+    "memory": "kg.stores:MemoryStore",
+    "oxigraph": "kg.stores:OxigraphStore",
+    "sparql": "kg.stores:SparqlStore",
+}
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+
+
+def with_prefixes(sparql: str) -> str:
+    """The project's prefixes declared before the query, for stores that lack initNs."""
+    return PROLOGUE + sparql
+
+
+class Store(ABC):
+    """A dataset of named graphs, one per report."""
+
+    persistent = True
+
+    @abstractmethod
+    def query(self, sparql: str) -> Result: ...
+
+    @abstractmethod
+    def update(self, sparql: str) -> None: ...
+
+    @abstractmethod
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        """Put a report's triples in its named graph, dropping what the graph held."""
+
+    def graph_names(self) -> set[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return {str(row[0]) for row in result}
+
+    def dataset(self) -> Dataset:
+        """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
+        ds = new_dataset()
+        for row in self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            ds.graph(row[0]).add((row[1], row[2], row[3]))
+        return ds
+
+    def close(self) -> None:
+        pass
+
+
+class _UpdatableDataset(Dataset):
+    """rdflib 7.6 applies INSERT DATA to a Dataset's default graph with ``+=``, which takes
+    only quads and fails on the triples it is given; adding them one by one works."""
+
+    def __iadd__(self, other):
+        for statement in other:
+            self.add(statement)
+        return self
+
+
+class MemoryStore(Store):
+    """rdflib's in-memory dataset; read from and saved to a build folder."""
+
+    persistent = False
+
+    def __init__(self, folder: Path | None = None):
+        self.ds = _UpdatableDataset(default_union=True)
+        for prefix, ns in PREFIXES.items():
+            self.ds.bind(prefix, ns, replace=True)
+        if folder is not None:
+            self._load(folder)
+
+    def _load(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise KgError(folder, "no such build folder (run `kg build` first)")
+        for name, fmt in (("graph.trig", "trig"), ("graph.ttl", "turtle")):
+            if (folder / name).exists():
+                try:
+                    self.ds.parse(folder / name, format=fmt)
+                except Exception as err:  # rdflib's parsers raise many types
+                    raise KgError(folder / name, f"cannot parse graph: {err}") from None
+                return
+        raise KgError(folder, "holds no graph.trig or graph.ttl")
+
+    def query(self, sparql: str) -> Result:
+        return self.ds.query(sparql, initNs=PREFIXES)
+
+    def update(self, sparql: str) -> None:
+        self.ds.update(sparql, initNs=PREFIXES)
+
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        self.ds.remove_graph(self.ds.graph(URIRef(name)))
+        target = self.ds.graph(URIRef(name))
+        for triple in graph:
+            target.add(triple)
+
+    def graph_names(self) -> set[str]:
+        return {str(g.identifier) for g in self.ds.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
+
+    def dataset(self) -> Dataset:
+        return self.ds
+
+
+class OxigraphStore(Store):
+    """A persistent Oxigraph store in a folder (pyoxigraph)."""
+
+    def __init__(self, location: str):
+        import pyoxigraph
+
+        self.ox = pyoxigraph
+        if not location:
+            raise KgError("oxigraph:", "give the store's folder, as oxigraph:PATH")
+        try:
+            self.store = pyoxigraph.Store(location)
+        except OSError as err:
+            raise KgError(location, f"cannot open Oxigraph store ({err})") from None
+
+    def query(self, sparql: str) -> Result:
+        try:
+            answer = self.store.query(with_prefixes(sparql), use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise KgError("query", f"SPARQL syntax error: {err}") from None
+        return _result_from_oxigraph(answer, self.ox)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(with_prefixes(sparql))
+        except SyntaxError as err:
+            raise KgError("update", f"SPARQL syntax error: {err}") from None
+
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        ox = self.ox
+        node = ox.NamedNode(name)
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+        self.store.extend(ox.Quad(_to_ox(s, ox), _to_ox(p, ox), _to_ox(o, ox), node) for s, p, o in graph)
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self.store.named_graphs()}
+
+    def close(self) -> None:
+        self.store.flush()
+
+
+class SparqlStore(Store):
+    """A remote SPARQL 1.1 endpoint, over the SPARQL Protocol."""
+
+    def __init__(self, spec: str, timeout: float = 60):
+        query_url, _, update_url = spec.partition("|")
+        if not query_url.startswith(("http://", "https://")):
+            raise KgError(f"sparql:{spec}", "give the endpoint's URL, as sparql:http://host:port/query")
+        self.query_url = query_url
+        self.update_url = update_url or (query_url[: -len("/query")] + "/update"
+                                         if query_url.endswith("/query") else query_url)
+        self.timeout = timeout
+
+    def _post(self, url: str, form: dict, accept: str) -> tuple[str, bytes]:
+        body = urllib.parse.urlencode(form).encode("utf-8")
+        request = urllib.request.Request(url, data=body, headers={
+            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as err:
+            detail = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise KgError(url, f"endpoint answered {err.code}: {detail[0] if detail else err.reason}") from None
+        except (urllib.error.URLError, OSError) as err:
+            raise KgError(url, f"cannot reach endpoint ({getattr(err, 'reason', err)})") from None
+
+    def query(self, sparql: str) -> Result:
+        kind, data = self._post(self.query_url, {"query": with_prefixes(sparql)},
+                                "application/sparql-results+json, application/n-triples;q=0.9")
+        if "json" in kind:
+            return Result.parse(source=_Bytes(data), format="json")
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=data.decode("utf-8"), format="nt")
+        return result
+
+    def update(self, sparql: str) -> None:
+        self._post(self.update_url, {"update": with_prefixes(sparql)}, "*/*")
+
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        triples = graph.serialize(format="nt")
+        self.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}")
+
+
+class _Bytes:
+    """A readable source for rdflib's result parsers."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_):
+        return self.data.decode("utf-8")
+
+
+def _to_ox(term, ox):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _from_ox(term, ox):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype.endswith("#string") else URIRef(datatype))
+
+
+def _result_from_oxigraph(answer, ox) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        names = [Variable(v.value) for v in answer.variables]
+        result = Result("SELECT")
+        result.vars = names
+        result.bindings = [{name: _from_ox(solution[name.toPython()[1:]], ox) for name in names
+                            if solution[name.toPython()[1:]] is not None} for solution in answer]
+        return result
+    result = Result("CONSTRUCT")
+    result.graph = Graph()
+    for triple in answer:
+        result.graph.add((_from_ox(triple.subject, ox), _from_ox(triple.predicate, ox), _from_ox(triple.object, ox)))
+    return result
+
+
+def open_store(spec: str | None, folder: Path | None = None) -> Store:
+    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder."""
+    name, _, argument = (spec or "memory").partition(":")
+    if name not in STORES:
+        raise KgError(f"--store {spec}", f"unknown store; use one of {', '.join(STORES)}")
+    module, cls = STORES[name].split(":")
+    store_class = getattr(importlib.import_module(module), cls)
+    if name == "memory":
+        return store_class(folder)
+    return store_class(argument)
+

@@ -1,0 +1,99 @@
+"""The same saved queries give the same answers on memory, embedded Oxigraph and an Oxigraph server."""
+import shutil
+import subprocess
+
+import pytest
+
+from kg.build import build
+from kg.query import fill, run_query, saved_queries
+from kg.stores import open_store
+
+from .helpers import DATA, free_port, wait_for_http
+
+PARAMS = {"in-region": [{}, {"region": "崆峒区", "type": "Village"}, {"region": "天津市", "type": "District"}],
+          "facts-about": [{}, {"entity": "河西"}]}
+
+
+def answers(store) -> dict:
+    out = {}
+    for name, saved in saved_queries().items():
+        for values in PARAMS.get(name, [{}]):
+            result = run_query(store, fill(saved, values))
+            rows = sorted(tuple(_plain(v) for v in row) for row in result)
+            out[(name, tuple(sorted(values.items())))] = rows
+    return out
+
+
+def _plain(term):
+    if term is None:
+        return None
+    value = term.toPython()
+    return float(value) if hasattr(value, "as_tuple") or isinstance(value, (int, float)) else str(value)
+
+
+@pytest.fixture(scope="module")
+def memory_answers(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mem")
+    build([DATA], out, check_shapes=False)
+    return answers(open_store("memory", out))
+
+
+def test_stores_oxigraph_embedded_matches_memory(tmp_path, memory_answers):
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([DATA], None, store=spec, check_shapes=False)
+    store = open_store(spec)
+    assert len(store.graph_names()) == 6
+    assert answers(store) == memory_answers
+    assert any(memory_answers[("pairings", ())])
+
+
+def test_stores_oxigraph_build_is_incremental(tmp_path):
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DATA / "dev-01.txt", folder)
+    first = build([folder], None, store=spec, check_shapes=False)
+    assert first.articles == 1
+    shutil.copy(DATA / "dev-02.txt", folder)
+    second = build([folder], None, store=spec, check_shapes=False)
+    assert (second.articles, second.unchanged) == (1, 1)
+    (folder / "dev-02.txt").write_text((DATA / "dev-02.txt").read_text(encoding="utf-8") + "\n补充一句。",
+                                       encoding="utf-8")
+    third = build([folder], None, store=spec, check_shapes=False)
+    assert (third.articles, third.unchanged) == (1, 1)
+    assert len(open_store(spec).graph_names()) == 2  # the changed report replaced its old graph
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    if shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
+    port = free_port()
+    server = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "srv"),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/query")
+        yield f"sparql:http://127.0.0.1:{port}/query"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_stores_sparql_endpoint_matches_memory(oxigraph_server, memory_answers):
+    build([DATA], None, store=oxigraph_server, check_shapes=False)
+    store = open_store(oxigraph_server)
+    assert len(store.graph_names()) == 6
+    assert answers(store) == memory_answers
+    again = build([DATA], None, store=oxigraph_server, check_shapes=False)
+    assert again.unchanged == 6 and again.articles == 0
+
+
+def test_stores_unknown_or_unreachable():
+    from kg.model import KgError
+
+    with pytest.raises(KgError, match="unknown store"):
+        open_store("postgres:x")
+    store = open_store(f"sparql:http://127.0.0.1:{free_port()}/query")
+    with pytest.raises(KgError, match="cannot reach endpoint"):
+        store.query("ASK { ?s ?p ?o }")
