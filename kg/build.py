@@ -25,7 +25,7 @@ from .rdf import article_graph, article_iri, to_dataset
 from .read import iter_inputs, read_article
 from .stores import Store, open_store
 from .validate import Violation, validate
-from .view import render_page
+from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
 
@@ -69,7 +69,7 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
         report.violations = validate(graph)
     if out is not None:
         contents = {name: serialize(ds, fmt) for name, fmt in OUTPUTS.items()}
-        contents["graph.html"] = render_page(to_networkx(graph)).encode("utf-8")
+        contents["graph.html"] = render_page(select(to_networkx(graph))).encode("utf-8")
         if explain:
             contents["explain.tsv"] = explain_tsv(extractions)
         for name, data in contents.items():

@@ -109,6 +109,21 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_view(args) -> int:
+    from .formats import union
+    from .netx import to_networkx
+    from .view import select, write_page
+
+    graph = to_networkx(union(_open(args).dataset()))
+    types = {t.strip() for t in args.types.split(",") if t.strip()} if args.types else None
+    drawn = select(graph, focus=args.focus, depth=args.depth, types=types, unfold=args.unfold)
+    out = args.out or (args.graph / "view.html")
+    title = f"{args.focus} 周边" if args.focus else "东西部协作知识图谱"
+    write_page(drawn, out, title)
+    print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} edges -> {out}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .serve import Settings, serve
 
@@ -165,6 +180,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("gold", nargs="+", type=Path, help="gold files or folders of them, beside the reports")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
     p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("view", help="write a viewer page for the graph, a neighbourhood or a subset")
+    p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
+    p.add_argument("--out", type=Path, help="page to write (default: GRAPH/view.html)")
+    p.add_argument("--focus", help="draw only the neighbourhood of this entity (full or short name)")
+    p.add_argument("--depth", type=int, default=2, help="how many links from --focus (default 2)")
+    p.add_argument("--types", help="comma-separated types to draw, e.g. County,Town,Project")
+    p.add_argument("--unfold", action="store_true",
+                   help=f"keep villages and quantities as nodes even above {3000} nodes")
+    p.set_defaults(run=cmd_view)
 
     p = sub.add_parser("serve", help="a SPARQL 1.1 endpoint with the viewer, on this machine")
     p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")

@@ -2,24 +2,32 @@
 
 rdflib's ``rdflib_to_networkx_multidigraph`` makes every literal a node and
 merges equal ones, so two different grants of 1200万元 would share a node.
-Here every typed resource (entity, fact, report) is a node; its literals are
-node attributes (a list where a property has several values); links between
-resources are edges keyed by the property's local name.
+Here the nodes are the things a user looks at: entities, reports, and the
+money and quantity facts; their literals are node attributes (a list where a
+property has several values) and links between them are edges keyed by the
+property's local name.
 
-Money and quantities are n-ary facts, so they are nodes of their own
-(kind ``MoneyFact``/``QuantityFact``).  Edges keep the RDF direction: a money
-fact has a ``donor`` edge to the giver and a ``recipient`` edge to the
-receiver; a fact with one party or none stays in the graph all the same,
-tied to its report by ``wasDerivedFrom``.
+* Money and quantities are n-ary facts, so they are nodes of their own
+  (kind ``MoneyFact``/``QuantityFact``).  Edges keep the RDF direction: a
+  money fact has a ``donor`` edge to the giver and a ``recipient`` edge to
+  the receiver; a fact with one party or none stays in the graph, tied to its
+  report by ``wasDerivedFrom``.
+* A mention (where a report names an entity) is not a node: it becomes an
+  entry of the entity's ``mentions`` attribute.
+* A pairing statement is not a node: its sentence and report go on the
+  ``assists`` edge it supports.
 """
 from __future__ import annotations
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from .rdf import FK
 
 ATTRIBUTE_NAMES = {RDFS.label: "label", SKOS.altLabel: "aliases"}
 MULTI_VALUED = {"aliases", "rule", "role", "author"}
+FOLDED_KINDS = {"Mention", "PairingFact"}
 
 
 def local_name(iri) -> str:
@@ -29,8 +37,9 @@ def local_name(iri) -> str:
 
 def to_networkx(g: Graph) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    for s, kind in sorted(g.subject_objects(RDF.type)):
-        graph.add_node(str(s), kind=local_name(kind))
+    kinds = {s: local_name(k) for s, k in g.subject_objects(RDF.type)}
+    for s in sorted(s for s, k in kinds.items() if k not in FOLDED_KINDS):
+        graph.add_node(str(s), kind=kinds[s])
     for s, p, o in sorted(g):
         if p == RDF.type or str(s) not in graph:
             continue
@@ -38,7 +47,27 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
             _set_attribute(graph.nodes[str(s)], ATTRIBUTE_NAMES.get(p, local_name(p)), o.toPython())
         elif isinstance(o, URIRef) and str(o) in graph:
             graph.add_edge(str(s), str(o), key=local_name(p), kind=local_name(p))
+    _fold_mentions(g, graph, kinds)
+    _fold_pairings(g, graph, kinds)
     return graph
+
+
+def _fold_mentions(g: Graph, graph: nx.MultiDiGraph, kinds: dict) -> None:
+    for mention in sorted(m for m, k in kinds.items() if k == "Mention"):
+        entity = str(g.value(mention, FK.mentionOf))
+        if entity in graph:
+            graph.nodes[entity].setdefault("mentions", []).append({
+                "article": str(g.value(mention, PROV.wasDerivedFrom)),
+                "text": str(g.value(mention, FK.spanText)),
+                "start": int(g.value(mention, FK.spanStart)), "end": int(g.value(mention, FK.spanEnd))})
+
+
+def _fold_pairings(g: Graph, graph: nx.MultiDiGraph, kinds: dict) -> None:
+    for fact in sorted(f for f, k in kinds.items() if k == "PairingFact"):
+        helper, assisted = str(g.value(fact, FK.helper)), str(g.value(fact, FK.assistedRegion))
+        if graph.has_edge(helper, assisted, key="assists"):
+            graph.edges[helper, assisted, "assists"].setdefault("sources", []).append({
+                "article": str(g.value(fact, PROV.wasDerivedFrom)), "sentence": str(g.value(fact, FK.sourceText))})
 
 
 def _set_attribute(attrs: dict, name: str, value) -> None:

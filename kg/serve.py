@@ -34,7 +34,7 @@ from .model import KgError
 from .netx import to_networkx
 from .query import format_result, run_query
 from .stores import Store
-from .view import render_page
+from .view import render_page, select
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -166,7 +166,7 @@ def create_app(store: Store, settings: Settings | None = None, page_folder: Path
             if built is not None and built.exists():
                 cache["html"] = built.read_bytes()
             else:
-                cache["html"] = render_page(to_networkx(union(store.dataset()))).encode("utf-8")
+                cache["html"] = render_page(select(to_networkx(union(store.dataset())))).encode("utf-8")
         return cache["html"]
 
     async def viewer(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""networkx -> a self-contained pyvis page (graph.html).
+"""networkx -> a self-contained pyvis page (graph.html, `kg view`).
 
 pyvis supplies the vis-network data model and options; the page is our own
 template, because pyvis's pulls bootstrap and tom-select from a CDN even with
@@ -12,40 +12,53 @@ opens its file without an encoding, so the page is rendered and written here.
 
 Article text is data: everything from a report reaches the page as JSON in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&``
-escaped, and the page's script puts it into the DOM with ``textContent``.
+escaped, the page reads it with ``JSON.parse`` and writes it into the DOM
+with ``textContent`` only; vis-network shows a node's ``title`` as text.
+
+The page draws exactly the graph it is given.  ``select`` makes that graph:
+a neighbourhood of one entity, a subset of types, and, above a few thousand
+nodes, villages and quantities folded into the places and projects they
+belong to (their count stays on the parent), unless asked for.
 """
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from importlib.resources import files
 from pathlib import Path
 
 import networkx as nx
 
-HIDDEN_KINDS = {"PairingFact", "Mention"}
-HIDDEN_EDGES = {"wasDerivedFrom", "mentionOf"}
+from .model import KgError
+
+FOLD_ABOVE = 3000
+FOLDABLE = {"Village": "partOf", "QuantityFact": "quantityOf"}
 COLOURS = {
-    "Province": "#1f4e79", "City": "#2e75b6", "District": "#5b9bd5", "County": "#9dc3e6",
+    "Province": "#1f4e79", "City": "#2e75b6", "District": "#5b9bd5", "County": "#8fb8e0",
     "Town": "#70ad47", "Village": "#a9d18e", "Enterprise": "#c55a11", "School": "#7030a0",
-    "Hospital": "#c00000", "Government": "#7f6000", "Organization": "#bf9000", "Project": "#00b0f0",
-    "Person": "#ff66cc", "Product": "#92d050", "Document": "#808080", "Event": "#ffc000",
-    "MoneyFact": "#e2b007", "QuantityFact": "#bfbfbf", "Article": "#404040",
+    "Hospital": "#c00000", "Government": "#7f6000", "Organization": "#bf9000", "Project": "#00a0e0",
+    "Person": "#e0529c", "Product": "#5aa02c", "Document": "#808080", "Event": "#e6a800",
+    "MoneyFact": "#d4a017", "QuantityFact": "#b0b0b0", "Article": "#404040",
 }
-SHAPES = {"Article": "box", "MoneyFact": "diamond", "QuantityFact": "square", "Person": "triangle", "Document": "box",
-          "Event": "star", "Product": "hexagon"}
+SHAPES = {"Article": "box", "MoneyFact": "diamond", "QuantityFact": "square", "Person": "triangle",
+          "Document": "box", "Event": "star", "Product": "hexagon", "Project": "dot"}
 TYPE_NAMES = {
     "Province": "省", "City": "市", "District": "区", "County": "县", "Town": "乡镇", "Village": "村/社区",
     "Enterprise": "企业", "School": "学校", "Hospital": "医院", "Government": "政府机构",
     "Organization": "其他组织", "Project": "项目", "Person": "人物", "Product": "产品", "Document": "文件",
     "Event": "活动", "MoneyFact": "资金", "QuantityFact": "数量", "Article": "报道",
 }
+EDGE_NAMES = {"assists": "结对帮扶", "donor": "出资", "recipient": "受援", "partOf": "隶属", "locatedIn": "位于",
+              "quantityOf": "数量", "mentionedIn": "提及于", "wasDerivedFrom": "来源"}
 EDGE_STYLE = {
-    "assists": {"color": "#d62728", "width": 5, "dashes": False},
-    "donor": {"color": "#e2b007", "width": 2},
-    "recipient": {"color": "#e2b007", "width": 2},
-    "partOf": {"color": "#999999", "width": 1, "dashes": True},
-    "mentionedIn": {"color": "#e6e6e6", "width": 1},
+    "assists": {"color": "#d62728", "width": 6},
+    "donor": {"color": "#d4a017"},
+    "recipient": {"color": "#d4a017"},
+    "partOf": {"color": "#8c8c8c", "width": 1, "dashes": True},
+    "locatedIn": {"color": "#8c8c8c", "width": 1, "dashes": True},
+    "mentionedIn": {"color": "#e3e3e3", "width": 1},
+    "wasDerivedFrom": {"color": "#e3e3e3", "width": 1},
 }
 
 
@@ -58,90 +71,144 @@ def yuan_text(amount: float) -> str:
     return f"{amount:g}元"
 
 
-def _vis_asset(name: str) -> str:
-    return files("pyvis").joinpath("templates", "lib", "vis-9.1.2", name).read_text(encoding="utf-8")
+def _first(value):
+    return value[0] if isinstance(value, list) else value
 
 
 def _label(attrs: dict) -> str:
     kind = attrs.get("kind")
     if kind == "MoneyFact":
-        return yuan_text(attrs.get("amount", 0))
+        return yuan_text(_first(attrs.get("amount", 0)))
     if kind == "QuantityFact":
-        return f"{attrs.get('value', '')}{attrs.get('unit', '')}"
+        return f"{_first(attrs.get('value', ''))}{_first(attrs.get('unit', ''))}"
     if kind == "Article":
-        return str(_first(attrs.get("headline", "")))[:24]
-    return str(attrs.get("label", ""))
+        return str(_first(attrs.get("headline", "")))[:20]
+    return str(_first(attrs.get("label", "")))
 
 
-def _first(value):
-    return value[0] if isinstance(value, list) else value
+def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
+    for node, attrs in graph.nodes(data=True):
+        if _first(attrs.get("label")) == name or name in attrs.get("aliases", []):
+            return node
+    raise KgError(f"--focus {name}", "no entity of that name or short form in the graph")
+
+
+def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 2, types: set[str] | None = None,
+           unfold: bool = False) -> nx.MultiDiGraph:
+    """The part of the graph to draw, as a new graph (the caller's is left alone)."""
+    chosen = graph
+    if focus:
+        centre = find_entity(graph, focus)
+        around = nx.ego_graph(graph.to_undirected(as_view=True), centre, radius=depth)
+        chosen = graph.subgraph(around.nodes)
+    if types:
+        unknown = types - set(TYPE_NAMES)
+        if unknown:
+            raise KgError("--types", f"unknown type {', '.join(sorted(unknown))}; use {', '.join(TYPE_NAMES)}")
+        chosen = chosen.subgraph([n for n, a in chosen.nodes(data=True) if a.get("kind") in types])
+    drawn = nx.MultiDiGraph(chosen)
+    if not unfold and drawn.number_of_nodes() > FOLD_ABOVE:
+        _fold(drawn)
+    return drawn
+
+
+def _fold(graph: nx.MultiDiGraph) -> None:
+    """Villages into their towns, quantities into what they count: a count stays on the parent."""
+    for node, attrs in list(graph.nodes(data=True)):
+        link = FOLDABLE.get(attrs.get("kind"))
+        if link is None:
+            continue
+        parents = [o for _, o, k in graph.out_edges(node, keys=True) if k == link]
+        for parent in parents:
+            folded = graph.nodes[parent].setdefault("folded", {})
+            folded[attrs["kind"]] = folded.get(attrs["kind"], 0) + 1
+        graph.remove_node(node)
+
+
+def _received(graph: nx.MultiDiGraph, node: str) -> float:
+    return sum(_first(graph.nodes[fact].get("amount", 0)) for fact, _, k in graph.in_edges(node, keys=True)
+               if k == "recipient")
 
 
 def page_data(graph: nx.MultiDiGraph) -> dict:
     """Nodes, edges and the side-panel details, as plain data for the page."""
-    shown = [n for n, a in graph.nodes(data=True) if a.get("kind") not in HIDDEN_KINDS]
-    shown_set = set(shown)
     articles = {n: a for n, a in graph.nodes(data=True) if a.get("kind") == "Article"}
     nodes, details = [], {}
-    for node in shown:
-        attrs = graph.nodes[node]
+    for node, attrs in graph.nodes(data=True):
         kind = attrs.get("kind", "")
-        degree = graph.degree(node)
-        nodes.append({
-            "id": node, "label": _label(attrs), "group": kind,
-            "color": COLOURS.get(kind, "#999999"), "shape": SHAPES.get(kind, "dot"),
-            "size": 10 + min(degree, 30), "title": f"{TYPE_NAMES.get(kind, kind)}：{_label(attrs)}",
-        })
+        received = _received(graph, node)
+        # Size says how much money a place or body received, else how connected it is.
+        size = 12 + 4 * math.log10(1 + received / 1e4) if received else 8 + min(graph.degree(node), 24)
+        nodes.append({"id": node, "label": _label(attrs), "kind": kind, "color": COLOURS.get(kind, "#999999"),
+                      "shape": SHAPES.get(kind, "dot"), "size": round(size, 1),
+                      "font": {"color": "#ffffff" if kind in ("Article", "Document") else "#222222"},
+                      "title": f"{TYPE_NAMES.get(kind, kind)}：{_label(attrs)}"})
         details[node] = _details(graph, node, attrs, articles)
-    edges = []
-    for s, o, key in graph.edges(keys=True):
-        if key in HIDDEN_EDGES or s not in shown_set or o not in shown_set:
-            continue
-        if key == "donor":  # drawn the way the money flows: giver -> fact -> receiver
+    edges, edge_details = [], {}
+    for i, (s, o, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
+        edge_id = f"e{i}"
+        if key == "donor":  # drawn the way money flows: giver -> fact -> receiver
             s, o = o, s
-        edge = {"from": s, "to": o, "title": key, "arrows": "to", **EDGE_STYLE.get(key, {})}
+        edge = {"id": edge_id, "from": s, "to": o, "arrows": "to", "title": EDGE_NAMES.get(key, key),
+                "width": 2, **EDGE_STYLE.get(key, {})}
         if key in ("donor", "recipient"):
-            fact = o if key == "donor" else s
-            amount = graph.nodes[fact].get("amount", 0)
+            amount = _first(graph.nodes[o if key == "donor" else s].get("amount", 0))
             edge["label"] = yuan_text(amount)
-            edge["value"] = amount
+            edge["width"] = round(1 + math.log10(1 + amount / 1e4), 1)
         edges.append(edge)
-    counts = Counter(n["group"] for n in nodes)
+        edge_details[edge_id] = _edge_details(graph, s, o, key, attrs, articles)
+    counts = Counter(n["kind"] for n in nodes)
     legend = [{"type": t, "name": TYPE_NAMES[t], "color": COLOURS[t], "count": counts[t]}
               for t in COLOURS if counts[t]]
-    return {"nodes": nodes, "edges": edges, "details": details, "legend": legend}
+    return {"nodes": nodes, "edges": edges, "details": details, "edgeDetails": edge_details, "legend": legend}
+
+
+def _source(articles: dict, article: str | None) -> dict:
+    attrs = articles.get(article, {})
+    return {"title": str(_first(attrs.get("headline", ""))), "date": str(attrs.get("datePublished", ""))}
+
+
+def _fact(graph: nx.MultiDiGraph, fact: str, articles: dict) -> dict:
+    attrs = graph.nodes[fact]
+    report = next((o for _, o, k in graph.out_edges(fact, keys=True) if k == "wasDerivedFrom"), None)
+    label = _label(attrs)
+    if attrs.get("purpose"):
+        label += f"（{_first(attrs['purpose'])}）"
+    if attrs.get("period"):
+        label += f" {_first(attrs['period'])}"
+    return {"kind": TYPE_NAMES.get(attrs.get("kind"), ""), "label": label,
+            "sentence": str(_first(attrs.get("sourceText", ""))), **_source(articles, report)}
 
 
 def _details(graph: nx.MultiDiGraph, node: str, attrs: dict, articles: dict) -> dict:
-    chain = []
-    parent = next((o for _, o, k in graph.out_edges(node, keys=True) if k == "partOf"), None)
-    while parent is not None and len(chain) < 6:
-        chain.append(str(graph.nodes[parent].get("label", "")))
+    chain, seen = [], {node}
+    parent = next((o for _, o, k in graph.out_edges(node, keys=True) if k in ("partOf", "locatedIn")), None)
+    while parent is not None and parent not in seen:
+        seen.add(parent)
+        chain.append(_label(graph.nodes[parent]))
         parent = next((o for _, o, k in graph.out_edges(parent, keys=True) if k == "partOf"), None)
-    facts = []
-    for fact in sorted({s for s, _ in graph.in_edges(node)} | {o for _, o in graph.out_edges(node)}):
-        fattrs = graph.nodes[fact]
-        if fattrs.get("kind") in ("MoneyFact", "QuantityFact", "PairingFact"):
-            facts.append(_fact_summary(graph, fact, fattrs, articles))
-    if attrs.get("kind") in ("MoneyFact", "QuantityFact"):
-        facts.append(_fact_summary(graph, node, attrs, articles))
-    sources = [
-        {"title": str(_first(articles[a].get("headline", ""))), "date": str(articles[a].get("datePublished", ""))}
-        for _, a, k in graph.out_edges(node, keys=True) if k == "mentionedIn" and a in articles]
-    return {
-        "type": TYPE_NAMES.get(attrs.get("kind", ""), attrs.get("kind", "")),
-        "name": _label(attrs), "aliases": [str(a) for a in attrs.get("aliases", [])],
-        "code": str(attrs.get("adminCode", "")), "chain": chain,
-        "facts": facts, "articles": sources,
-    }
+    kind = attrs.get("kind")
+    neighbours = sorted({s for s, _ in graph.in_edges(node)} | {o for _, o in graph.out_edges(node)})
+    facts = [_fact(graph, n, articles) for n in neighbours
+             if graph.nodes[n].get("kind") in ("MoneyFact", "QuantityFact")]
+    if kind in ("MoneyFact", "QuantityFact"):
+        facts.insert(0, _fact(graph, node, articles))
+    mentioned = {m["article"]: m["text"] for m in attrs.get("mentions", [])}
+    sources = [{**_source(articles, a), "words": words} for a, words in sorted(mentioned.items())]
+    return {"type": TYPE_NAMES.get(kind, kind), "name": _label(attrs),
+            "aliases": [str(a) for a in attrs.get("aliases", [])], "code": str(attrs.get("adminCode", "")),
+            "role": "、".join(attrs.get("role", [])), "chain": chain, "facts": facts, "articles": sources,
+            "folded": {TYPE_NAMES[k]: n for k, n in attrs.get("folded", {}).items()}}
 
 
-def _fact_summary(graph: nx.MultiDiGraph, fact: str, attrs: dict, articles: dict) -> dict:
-    article = next((o for _, o, k in graph.out_edges(fact, keys=True) if k == "wasDerivedFrom"), None)
-    art = articles.get(article, {})
-    return {"label": _label(attrs) if attrs.get("kind") != "PairingFact" else "结对帮扶",
-            "sentence": str(attrs.get("sourceText", "")),
-            "article": str(_first(art.get("headline", ""))), "date": str(art.get("datePublished", ""))}
+def _edge_details(graph: nx.MultiDiGraph, s: str, o: str, key: str, attrs: dict, articles: dict) -> dict:
+    sentences = [{"sentence": src["sentence"], **_source(articles, src["article"])}
+                 for src in attrs.get("sources", [])]
+    fact = o if key == "donor" else s if key in ("recipient", "quantityOf") else None
+    if fact is not None:
+        sentences.append(_fact(graph, fact, articles))
+    return {"title": f"{_label(graph.nodes[s])} → {_label(graph.nodes[o])}", "kind": EDGE_NAMES.get(key, key),
+            "facts": sentences}
 
 
 def _json_for_script(data) -> str:
@@ -150,29 +217,35 @@ def _json_for_script(data) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _vis_asset(name: str) -> str:
+    return files("pyvis").joinpath("templates", "lib", "vis-9.1.2", name).read_text(encoding="utf-8")
+
+
 def render_page(graph: nx.MultiDiGraph, title: str = "东西部协作知识图谱") -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from pyvis.network import Network
 
     data = page_data(graph)
+    big = len(data["nodes"]) > 1000
     net = Network(height="100%", width="100%", directed=True)
     net.nodes, net.edges = data["nodes"], data["edges"]
-    net.barnes_hut(gravity=-6000, spring_length=120)
-    net.set_edge_smooth("dynamic")
-    nodes, edges, _, _, _, options = net.get_network_data()
+    net.barnes_hut(gravity=-4000 if big else -6000, spring_length=100 if big else 120, overlap=0)
+    _, _, _, _, _, options = net.get_network_data()
     options = json.loads(options)
-    options["physics"]["stabilization"] = {"enabled": True, "iterations": 400}
-    options["interaction"] = {"hover": True, "navigationButtons": False}
-    template_dir = files("kg").joinpath("templates")
-    env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=select_autoescape(["html", "j2"]))
-    payload = {"nodes": nodes, "edges": edges, "details": data["details"],
-               "legend": data["legend"], "options": options}
+    options["physics"]["stabilization"] = {"enabled": True, "iterations": 150 if big else 400,
+                                           "updateInterval": 50}
+    options["layout"] = {"improvedLayout": not big}
+    options["edges"] = {"smooth": False if big else {"type": "continuous"}, "font": {"size": 10}}
+    options["interaction"] = {"hover": True, "hideEdgesOnDrag": big, "tooltipDelay": 150}
+    env = Environment(loader=FileSystemLoader(str(files("kg").joinpath("templates"))),
+                      autoescape=select_autoescape(["html", "j2"]))
+    payload = {**data, "options": options}
     return env.get_template("graph.html.j2").render(
         title=title, vis_js=_vis_asset("vis-network.min.js"), vis_css=_vis_asset("vis-network.css"),
-        payload=_json_for_script(payload), node_count=len(nodes), edge_count=len(edges))
+        payload=_json_for_script(payload), node_count=len(data["nodes"]), edge_count=len(data["edges"]))
 
 
-def write_page(graph: nx.MultiDiGraph, path: Path) -> None:
+def write_page(graph: nx.MultiDiGraph, path: Path, title: str = "东西部协作知识图谱") -> None:
     from .formats import write_atomic
 
-    write_atomic(path, render_page(graph).encode("utf-8"))
+    write_atomic(path, render_page(graph, title).encode("utf-8"))

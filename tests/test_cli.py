@@ -115,7 +115,7 @@ def test_cli_builds_html_markdown_and_gbk_inputs(tmp_path):
 
 
 def test_cli_every_command_has_help():
-    for command in ("build", "query", "export", "validate", "eval"):
+    for command in ("build", "query", "export", "validate", "eval", "view", "serve"):
         run = run_kg(command, "--help")
         assert run.returncode == 0 and "usage: kg " + command in run.stdout
 
