@@ -100,6 +100,7 @@ class Gazetteer:
             "SELECT id, name, short, code, level, parent, county FROM place WHERE level <= 3")
         self.places: dict[int, Place] = {r[0]: Place(*r) for r in rows}
         self._local: dict[str, list[Place]] = {}
+        self._lexicons: dict[tuple[str, ...], tuple] = {}
 
     @cached_property
     def by_name(self) -> dict[str, list[Place]]:
@@ -108,6 +109,32 @@ class Gazetteer:
         for place in self.places.values():
             index[place.name].append(place)
         return dict(index)
+
+    @cached_property
+    def upper_lexicon(self):
+        """Full and short names at county level and above, for scanning text."""
+        from .extract.text import Lexicon
+
+        return Lexicon(w for w in self.by_name.keys() | self.by_short.keys() if len(w) >= 2)
+
+    def local_lexicon(self, county_codes: tuple[str, ...]):
+        """Towns and villages of some counties by every name a report may use, and a
+        Lexicon of those names; cached, since reports of one pair name the same counties."""
+        from .extract.text import Lexicon
+
+        if county_codes not in self._lexicons:
+            towns: dict[str, list[Place]] = {}
+            villages: dict[str, list[Place]] = {}
+            for code in county_codes:
+                for place in self.local_places(code):
+                    index = towns if place.level == 4 else villages
+                    for name in dict.fromkeys((place.name, self.name_of(place))):
+                        if len(name) >= 3:
+                            index.setdefault(name, []).append(place)
+            if len(self._lexicons) >= 256:
+                self._lexicons.pop(next(iter(self._lexicons)))
+            self._lexicons[county_codes] = (towns, villages, Lexicon(towns.keys() | villages.keys()))
+        return self._lexicons[county_codes]
 
     @cached_property
     def by_short(self) -> dict[str, list[Place]]:

@@ -90,7 +90,7 @@ DOCUMENT = re.compile(r"《([^《》\n]{2,60})》")
 
 def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
     text = article.text
-    region_spans = [(m.span.start, m.span.end) for m in regions]
+    region_spans = _Spans(len(text), [(m.span.start, m.span.end) for m in regions])
     mentions = _suffix_names(text, region_spans)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
@@ -98,8 +98,23 @@ def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
     return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Spans:
+    """Character positions covered by some spans, for constant-time membership."""
+
+    def __init__(self, length: int, spans: list[tuple[int, int]]):
+        self.mask = bytearray(length)
+        for a, b in spans:
+            self.mask[a:b] = b"\x01" * (b - a)
+
+    def __contains__(self, pos: int) -> bool:
+        return 0 <= pos < len(self.mask) and self.mask[pos] == 1
+
+
+NO_SPANS = _Spans(0, [])
+
+
+def _inside(pos: int, spans: _Spans) -> bool:
+    return pos in spans
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -116,7 +131,7 @@ def _name_char(text: str, i: int) -> bool:
     return bool(re.match(r"[A-Za-z0-9]", text[i - 1:i] or "") or re.match(r"[A-Za-z0-9]", text[i + 1:i + 2]))
 
 
-def _name_start(text: str, suffix_start: int, protected: list[tuple[int, int]]) -> int:
+def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
     """Where a name ending in a suffix begins: after the last boundary word."""
     start = _clause_start(text, suffix_start)
     window = text[start:suffix_start]
@@ -144,7 +159,7 @@ def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def _suffix_names(text: str, regions: list[tuple[int, int]]) -> list[Mention]:
+def _suffix_names(text: str, regions: _Spans) -> list[Mention]:
     found = _suffix_matches(text)
     found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
     found.sort()
@@ -162,12 +177,12 @@ def _suffix_names(text: str, regions: list[tuple[int, int]]) -> list[Mention]:
             continue
         places_name_it = kind != "Project" or suffix not in DESCRIPTIVE_SUFFIXES
         if kind in ("Project", "Enterprise", "Organization") and (
-                _generic(stem, start, [] if places_name_it else regions)
+                _generic(stem, start, NO_SPANS if places_name_it else regions)
                 or DESCRIPTIVE_END.search(GENERIC_QUOTES.sub("", stem))):
             continue
         if kind == "Event" and not GENERIC_EVENT.sub("", stem):
             continue
-        if kind == "School" and _generic(stem, start, []):
+        if kind == "School" and _generic(stem, start, NO_SPANS):
             continue
         mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
                                 f"suffix-{suffix}"))
@@ -197,7 +212,7 @@ def _trim(name: str) -> str:
     return name.strip(" ")
 
 
-def _generic(stem: str, stem_start: int, regions: list[tuple[int, int]]) -> bool:
+def _generic(stem: str, stem_start: int, regions: _Spans) -> bool:
     """A stem made only of regions, numbers and descriptive words names nothing."""
     chars = [c for i, c in enumerate(stem) if not _inside(stem_start + i, regions)]
     rest = GENERIC.sub("", "".join(chars))

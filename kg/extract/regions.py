@@ -58,10 +58,8 @@ def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], li
 
 
 def _scan_upper_levels(text: str, gaz: Gazetteer) -> list[_Hit]:
-    names = gaz.by_name.keys() | gaz.by_short.keys()
-    words = dict.fromkeys(names)
     hits = []
-    for start, end, word in longest_matches(text, words, max_len=12):
+    for start, end, word in longest_matches(text, gaz.upper_lexicon):
         full = gaz.by_name.get(word, [])
         short = gaz.by_short.get(word, [])
         # A two-character full name (城区, 东区) is as weak as a short form.
@@ -119,16 +117,8 @@ def _mention(hit: _Hit, rule: str) -> Mention:
 def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
                        taken: list[tuple[int, int]]) -> list[Mention]:
     """Towns and villages of the article's counties."""
-    towns: dict[str, list[Place]] = {}
-    villages: dict[str, list[Place]] = {}
-    for code in counties:
-        for place in gaz.local_places(code):
-            index = towns if place.level == 4 else villages
-            for name in dict.fromkeys((place.name, gaz.name_of(place))):
-                if len(name) >= 3:
-                    index.setdefault(name, []).append(place)
-    words = dict.fromkeys(towns.keys() | villages.keys())
-    found = list(longest_matches(text, words, max_len=10, min_len=3, taken=taken))
+    towns, villages, lexicon = gaz.local_lexicon(tuple(counties))
+    found = list(longest_matches(text, lexicon, taken=taken))
     town_mentions = {}
     for start, end, word in found:
         if word in towns:

@@ -45,23 +45,41 @@ def sentence_at(sents: list[Sentence], offset: int) -> Sentence:
     return sents[-1]
 
 
-def longest_matches(text: str, words: dict[str, object], max_len: int,
-                    min_len: int = 2, taken: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int, str]]:
+class Lexicon:
+    """Words indexed by their first character, for a leftmost-longest scan.
+
+    Most characters start no word, so a scan costs one set look-up per
+    character and a few dictionary look-ups where a word may begin.
+    """
+
+    def __init__(self, words):
+        self.words = set(words)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words
+
+
+def longest_matches(text: str, lexicon: Lexicon, taken: Iterable[tuple[int, int]] = ()
+                    ) -> Iterator[tuple[int, int, str]]:
     """Leftmost-longest dictionary matches, skipping spans already taken."""
     blocked = bytearray(len(text))
     for a, b in taken:
         blocked[a:b] = b"\x01" * (b - a)
-    i = 0
-    n = len(text)
+    i, n = 0, len(text)
     while i < n:
-        if blocked[i]:
-            i += 1
-            continue
-        for length in range(min(max_len, n - i), min_len - 1, -1):
-            word = text[i:i + length]
-            if word in words and not any(blocked[i:i + length]):
-                yield i, i + length, word
-                i += length
-                break
+        lengths = lexicon.lengths.get(text[i]) if not blocked[i] else None
+        if lengths:
+            for length in lengths:
+                word = text[i:i + length]
+                if len(word) == length and word in lexicon.words and not any(blocked[i:i + length]):
+                    yield i, i + length, word
+                    i += length
+                    break
+            else:
+                i += 1
         else:
             i += 1
