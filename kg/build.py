@@ -11,23 +11,26 @@ file had before, so adding one report touches only that report's graph.
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import gazetteer
 from .explain import explain_tsv
 from .formats import serialize, union, write_atomic
 from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article
-from .rdf import article_graph, article_iri, to_dataset
+from .rdf import article_iri, article_ntriples, to_dataset
 from .read import iter_inputs, read_article
 from .stores import Store, open_store
 from .validate import Violation, validate
 from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
+STORE_BATCH = 50  # reports written to a persistent store at once
 
 
 @dataclass
@@ -42,8 +45,67 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
 
 
+@dataclass
+class _Summary:
+    """What the build report needs of one extraction."""
+
+    source: str
+    entities: list[tuple[str, str]]  # (type, key) of the entities the report names
+    facts: Counter
+    warnings: list[str]
+
+
+@dataclass
+class _Outcome:
+    """What a worker sends back for one report: small and picklable."""
+
+    path: Path
+    summary: _Summary | None = None
+    extraction: Extraction | None = None  # memory builds keep the whole extraction
+    graph_name: str | None = None  # store builds send the report's graph as N-Triples
+    ntriples: str | None = None
+    unchanged: bool = False
+    error: KgError | None = None
+
+
+_known_graphs: set[str] = set()
+_keep_extraction = True
+
+
+def _start_worker(known: set[str], keep_extraction: bool) -> None:
+    global _known_graphs, _keep_extraction
+    _known_graphs, _keep_extraction = known, keep_extraction
+    gazetteer.forget()  # a forked worker opens its own connection to the gazetteer
+
+
+def _process(path: Path) -> _Outcome:
+    """Extraction is a pure function of one report: this runs in any process."""
+    try:
+        article = read_article(path)
+        if str(article_iri(article.doc_id)) in _known_graphs:
+            return _Outcome(path, unchanged=True)
+        extraction = extract_article(article)
+    except KgError as err:
+        return _Outcome(path, error=err)
+    summary = _Summary(article.source, [(e.type, e.key) for e in extraction.entities if e.mentions],
+                       Counter(pairings=len(extraction.pairings), money=len(extraction.money),
+                               quantities=len(extraction.quantities)), extraction.warnings)
+    name, ntriples = article_ntriples(extraction)
+    return _Outcome(path, summary, extraction if _keep_extraction else None, name, ntriples)
+
+
+def _outcomes(files: list[Path], known: set[str], keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
+    if jobs <= 1:
+        _start_worker(known, keep_extraction)
+        yield from map(_process, files)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(known, keep_extraction)) as pool:
+        yield from pool.imap(_process, files, chunksize=8)
+
+
 def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_going: bool = False,
-          check_shapes: bool = True, explain: bool = False,
+          check_shapes: bool = True, explain: bool = False, jobs: int = 1,
           progress: Callable[[int, int, Path], None] | None = None) -> BuildReport:
     files = iter_inputs(inputs)
     if out is not None and out.exists() and not out.is_dir():
@@ -52,17 +114,40 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
     if target is None and out is None:
         raise KgError("--out", "give an output folder, or a persistent --store")
     report = BuildReport()
-    known = target.graph_names() if target is not None else set()
-    extractions = _extract_all(files, known, report, keep_going, progress)
-    _count(report, extractions)
+    by_source = target.graphs_by_source() if target is not None else {}
+    known = {g for graphs in by_source.values() for g in graphs}
+    extractions: list[Extraction] = []
+    seen: set[tuple[str, str]] = set()
+    keep = target is None or out is not None
+    batch: list[_Outcome] = []
+    for i, outcome in enumerate(_outcomes(files, known, keep, jobs), 1):
+        if progress:
+            progress(i, len(files), outcome.path)
+        if outcome.error is not None:
+            if not keep_going:
+                raise outcome.error
+            report.warnings.append(f"skipped {outcome.error}")
+        elif outcome.unchanged:
+            report.unchanged += 1
+        else:
+            _count(report, outcome.summary, seen)
+            if target is not None:
+                batch.append(outcome)
+                if len(batch) >= STORE_BATCH:
+                    _store(target, batch, by_source)
+                    batch = []
+            if keep:
+                extractions.append(outcome.extraction)
+    if not report.articles and not report.unchanged:
+        raise KgError(files[0], "no report could be read")
     if target is not None:
-        _store_incrementally(target, extractions)
-        ds = target.dataset() if out is not None or check_shapes else None
+        _store(target, batch, by_source)
         target.close()
+        if out is None and not check_shapes:
+            return report
+        ds = target.dataset()
     else:
         ds = to_dataset(extractions)
-    if ds is None:
-        return report
     graph = union(ds)
     report.triples = len(graph)
     if check_shapes:
@@ -78,52 +163,20 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
     return report
 
 
-def _extract_all(files: list[Path], known: set[str], report: BuildReport, keep_going: bool,
-                 progress) -> list[Extraction]:
-    extractions = []
-    for i, path in enumerate(files, 1):
-        if progress:
-            progress(i, len(files), path)
-        try:
-            article = read_article(path)
-            if str(article_iri(article.doc_id)) in known:
-                report.unchanged += 1
-                continue
-            extractions.append(extract_article(article))
-        except KgError as err:
-            if not keep_going:
-                raise
-            report.warnings.append(f"skipped {err}")
-    if not extractions and not report.unchanged:
-        raise KgError(files[0] if files else "input", "no report could be read")
-    return extractions
-
-
-def _store_incrementally(store: Store, extractions: list[Extraction]) -> None:
+def _store(store: Store, batch: list[_Outcome], by_source: dict[str, set[str]]) -> None:
     """Each report replaces its own graph, and the graph its file had before, if it changed."""
-    for x in extractions:
-        name, graph = article_graph(x)
-        for old in _graphs_of_file(store, x.article.source) - {name}:
+    for outcome in batch:
+        for old in by_source.get(outcome.summary.source, set()) - {outcome.graph_name}:
             store.update(f"DROP SILENT GRAPH <{old}>")
-        store.replace_graph(name, graph)
+    if batch:
+        store.replace_graphs([(o.graph_name, o.ntriples) for o in batch])
 
 
-def _graphs_of_file(store: Store, source: str) -> set[str]:
-    from rdflib import Literal
-
-    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g fk:sourceFile {Literal(source).n3()} }} }}")
-    return {str(row[0]) for row in rows}
-
-
-def _count(report: BuildReport, extractions: list[Extraction]) -> None:
-    report.articles = len(extractions)
-    seen: set[tuple[str, str]] = set()
-    for x in extractions:
-        for e in x.entities:
-            if e.mentions and (e.type, e.key) not in seen:
-                seen.add((e.type, e.key))
-                report.entities[e.type] += 1
-        report.facts["pairings"] += len(x.pairings)
-        report.facts["money"] += len(x.money)
-        report.facts["quantities"] += len(x.quantities)
-        report.warnings += x.warnings
+def _count(report: BuildReport, summary: _Summary, seen: set[tuple[str, str]]) -> None:
+    report.articles += 1
+    for entity in summary.entities:
+        if entity not in seen:
+            seen.add(entity)
+            report.entities[entity[0]] += 1
+    report.facts.update(summary.facts)
+    report.warnings += summary.warnings

@@ -30,7 +30,8 @@ def cmd_build(args) -> int:
     from .build import build
 
     report = build(args.inputs, args.out, store=args.store, keep_going=args.keep_going,
-                   check_shapes=not args.no_validate, explain=args.explain, progress=_progress)
+                   check_shapes=not args.no_validate, explain=args.explain, jobs=args.jobs,
+                   progress=_progress)
     where = ", ".join(x for x in (str(args.out) if args.out else "", args.store or "") if x)
     unchanged = f" ({report.unchanged} unchanged)" if report.unchanged else ""
     print(f"{report.articles} article(s){unchanged}, {report.triples} triples -> {where}")
@@ -149,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="also put each report's graph into oxigraph:PATH or sparql:URL "
                                    "(incremental: unchanged reports are skipped)")
     p.add_argument("--keep-going", action="store_true", help="skip unreadable reports with a warning")
+    p.add_argument("--jobs", type=int, default=1, help="extract in this many processes (default 1)")
     p.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     p.add_argument("--explain", action="store_true",
                    help="also write explain.tsv: the rule and sentence behind every mention and fact")

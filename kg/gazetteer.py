@@ -201,6 +201,12 @@ class Gazetteer:
 _shared: Gazetteer | None = None
 
 
+def forget() -> None:
+    """Drop this process's gazetteer (a forked child must not share its parent's connection)."""
+    global _shared
+    _shared = None
+
+
 def shared() -> Gazetteer:
     """One gazetteer per process, opened on first use."""
     global _shared

@@ -53,12 +53,24 @@ class Store(ABC):
     def update(self, sparql: str) -> None: ...
 
     @abstractmethod
-    def replace_graph(self, name: str, graph: Graph) -> None:
-        """Put a report's triples in its named graph, dropping what the graph held."""
+    def replace_graph(self, name: str, ntriples: str) -> None:
+        """Put a report's triples (N-Triples text) in its named graph, dropping what it held."""
+
+    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """Several reports' graphs at once, as (name, N-Triples) pairs; stores may batch them."""
+        for name, ntriples in graphs:
+            self.replace_graph(name, ntriples)
 
     def graph_names(self) -> set[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return {str(row[0]) for row in result}
+
+    def graphs_by_source(self) -> dict[str, set[str]]:
+        """The report graphs each source file has, by file name."""
+        found: dict[str, set[str]] = {}
+        for row in self.query("SELECT ?source ?g WHERE { GRAPH ?g { ?g fk:sourceFile ?source } }"):
+            found.setdefault(str(row[0]), set()).add(str(row[1]))
+        return found
 
     def dataset(self) -> Dataset:
         """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
@@ -111,11 +123,9 @@ class MemoryStore(Store):
     def update(self, sparql: str) -> None:
         self.ds.update(sparql, initNs=PREFIXES)
 
-    def replace_graph(self, name: str, graph: Graph) -> None:
+    def replace_graph(self, name: str, ntriples: str) -> None:
         self.ds.remove_graph(self.ds.graph(URIRef(name)))
-        target = self.ds.graph(URIRef(name))
-        for triple in graph:
-            target.add(triple)
+        self.ds.graph(URIRef(name)).parse(data=ntriples, format="nt")
 
     def graph_names(self) -> set[str]:
         return {str(g.identifier) for g in self.ds.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
@@ -151,12 +161,21 @@ class OxigraphStore(Store):
         except SyntaxError as err:
             raise KgError("update", f"SPARQL syntax error: {err}") from None
 
-    def replace_graph(self, name: str, graph: Graph) -> None:
-        ox = self.ox
-        node = ox.NamedNode(name)
+    def replace_graph(self, name: str, ntriples: str) -> None:
+        node = self.ox.NamedNode(name)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
-        self.store.extend(ox.Quad(_to_ox(s, ox), _to_ox(p, ox), _to_ox(o, ox), node) for s, p, o in graph)
+        self.store.load(ntriples.encode("utf-8"), format=self.ox.RdfFormat.N_TRIPLES, to_graph=node)
+
+    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """One bulk load for the batch: about three times faster than a transaction per report."""
+        for name, _ in graphs:
+            node = self.ox.NamedNode(name)
+            if self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+        quads = "".join(line[:-2] + f" <{name}> .\n" for name, ntriples in graphs
+                        for line in ntriples.splitlines() if line)
+        self.store.bulk_load(quads.encode("utf-8"), format=self.ox.RdfFormat.N_QUADS)
 
     def graph_names(self) -> set[str]:
         return {g.value for g in self.store.named_graphs()}
@@ -202,9 +221,14 @@ class SparqlStore(Store):
     def update(self, sparql: str) -> None:
         self._post(self.update_url, {"update": with_prefixes(sparql)}, "*/*")
 
-    def replace_graph(self, name: str, graph: Graph) -> None:
-        triples = graph.serialize(format="nt")
-        self.update(f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}")
+    def replace_graph(self, name: str, ntriples: str) -> None:
+        self.replace_graphs([(name, ntriples)])
+
+    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """One update request for the batch."""
+        drops = "".join(f"DROP SILENT GRAPH <{name}> ;\n" for name, _ in graphs)
+        data = "".join(f"GRAPH <{name}> {{\n{ntriples}\n}}\n" for name, ntriples in graphs)
+        self.update(f"{drops}INSERT DATA {{\n{data}}}")
 
 
 class _Bytes:

@@ -97,3 +97,19 @@ def test_stores_unknown_or_unreachable():
     store = open_store(f"sparql:http://127.0.0.1:{free_port()}/query")
     with pytest.raises(KgError, match="cannot reach endpoint"):
         store.query("ASK { ?s ?p ?o }")
+
+
+def test_stores_parallel_build_gives_the_same_graph(tmp_path):
+    one, two = f"oxigraph:{tmp_path / 'one'}", f"oxigraph:{tmp_path / 'two'}"
+    build([DATA], None, store=one, check_shapes=False, jobs=1)
+    build([DATA], None, store=two, check_shapes=False, jobs=2)
+    from kg.formats import serialize
+
+    assert serialize(open_store(one).dataset(), "nq") == serialize(open_store(two).dataset(), "nq")
+
+
+def test_memory_parallel_build_gives_identical_bytes(tmp_path):
+    build([DATA], tmp_path / "one", check_shapes=False, jobs=1)
+    build([DATA], tmp_path / "two", check_shapes=False, jobs=2)
+    for name in ("graph.ttl", "graph.trig", "graph.html"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()

@@ -48,7 +48,7 @@ def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], li
     _accept_short_forms(hits, gaz, text)
     upper = [h for h in hits if h.chosen]
     mentions = [_mention(h, "gazetteer-name" if h.full else "gazetteer-short") for h in upper]
-    counties = sorted({h.chosen.code for h in upper if h.chosen.level == 3})
+    counties = sorted({h.chosen.code for h in upper if h.chosen.level == 3 and h.chosen.code})
     local = _scan_local_levels(text, gaz, counties, [(h.start, h.end) for h in upper])
     mentions += local
     unresolved, warnings = _unknown_towns(text, gaz, upper, local)
