@@ -167,7 +167,7 @@ def _store(store: Store, batch: list[_Outcome], by_source: dict[str, set[str]]) 
     """Each report replaces its own graph, and the graph its file had before, if it changed."""
     for outcome in batch:
         for old in by_source.get(outcome.summary.source, set()) - {outcome.graph_name}:
-            store.update(f"DROP SILENT GRAPH <{old}>")
+            store.drop_graph(old)
     if batch:
         store.replace_graphs([(o.graph_name, o.ntriples) for o in batch])
 

@@ -8,9 +8,14 @@
                     or given after a '|': sparql:QUERY_URL|UPDATE_URL
 
 Every store answers queries as an rdflib ``Result``, so output formats and
-the HTTP endpoint do not care which store is behind them, and the default
-graph is the union of the reports' graphs on all three.  Classes are
-imported only when their store is used.
+the HTTP endpoint do not care which store is behind them, and on all three
+the default graph is the set union of the reports' graphs.  rdflib's union is
+a set; Oxigraph's ``use_default_graph_as_union`` is a bag (an entity described
+in 80 reports matches 80 times, inflating joins and sums), so the persistent
+stores keep the union as a real default graph: a report's triples go into its
+named graph and into the default graph, and dropping a report retracts from
+the default graph only what no other report states.  Classes are imported
+only when their store is used.
 """
 from __future__ import annotations
 
@@ -33,6 +38,10 @@ STORES = {
     "oxigraph": "kg.stores:OxigraphStore",
     "sparql": "kg.stores:SparqlStore",
 }
+# Triples of one report's graph that no other graph states leave the default graph with it.
+RETRACT = ("DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+           "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{name}>) }} }} ;\n"
+           "DROP SILENT GRAPH <{name}>")
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 
 
@@ -60,6 +69,10 @@ class Store(ABC):
         """Several reports' graphs at once, as (name, N-Triples) pairs; stores may batch them."""
         for name, ntriples in graphs:
             self.replace_graph(name, ntriples)
+
+    def drop_graph(self, name: str) -> None:
+        """Remove a report's graph, and from the union what only that report stated."""
+        self.update(RETRACT.format(name=name))
 
     def graph_names(self) -> set[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -124,8 +137,11 @@ class MemoryStore(Store):
         self.ds.update(sparql, initNs=PREFIXES)
 
     def replace_graph(self, name: str, ntriples: str) -> None:
-        self.ds.remove_graph(self.ds.graph(URIRef(name)))
+        self.drop_graph(name)
         self.ds.graph(URIRef(name)).parse(data=ntriples, format="nt")
+
+    def drop_graph(self, name: str) -> None:
+        self.ds.remove_graph(self.ds.graph(URIRef(name)))
 
     def graph_names(self) -> set[str]:
         return {str(g.identifier) for g in self.ds.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
@@ -150,7 +166,7 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str) -> Result:
         try:
-            answer = self.store.query(with_prefixes(sparql), use_default_graph_as_union=True)
+            answer = self.store.query(with_prefixes(sparql))
         except SyntaxError as err:
             raise KgError("query", f"SPARQL syntax error: {err}") from None
         return _result_from_oxigraph(answer, self.ox)
@@ -162,20 +178,18 @@ class OxigraphStore(Store):
             raise KgError("update", f"SPARQL syntax error: {err}") from None
 
     def replace_graph(self, name: str, ntriples: str) -> None:
-        node = self.ox.NamedNode(name)
-        if self.store.contains_named_graph(node):
-            self.store.remove_graph(node)
-        self.store.load(ntriples.encode("utf-8"), format=self.ox.RdfFormat.N_TRIPLES, to_graph=node)
+        self.replace_graphs([(name, ntriples)])
 
     def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
-        """One bulk load for the batch: about three times faster than a transaction per report."""
+        """One bulk load for the batch (three times faster than a transaction per report),
+        into the reports' graphs and into the default graph, their union."""
         for name, _ in graphs:
-            node = self.ox.NamedNode(name)
-            if self.store.contains_named_graph(node):
-                self.store.remove_graph(node)
+            if self.store.contains_named_graph(self.ox.NamedNode(name)):
+                self.drop_graph(name)
+        triples = "".join(ntriples for _, ntriples in graphs)
         quads = "".join(line[:-2] + f" <{name}> .\n" for name, ntriples in graphs
                         for line in ntriples.splitlines() if line)
-        self.store.bulk_load(quads.encode("utf-8"), format=self.ox.RdfFormat.N_QUADS)
+        self.store.bulk_load((triples + quads).encode("utf-8"), format=self.ox.RdfFormat.N_QUADS)
 
     def graph_names(self) -> set[str]:
         return {g.value for g in self.store.named_graphs()}
@@ -225,10 +239,11 @@ class SparqlStore(Store):
         self.replace_graphs([(name, ntriples)])
 
     def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
-        """One update request for the batch."""
-        drops = "".join(f"DROP SILENT GRAPH <{name}> ;\n" for name, _ in graphs)
+        """One update request for the batch, into the reports' graphs and the default graph."""
+        drops = "".join(RETRACT.format(name=name) + " ;\n" for name, _ in graphs)
+        union = "".join(ntriples for _, ntriples in graphs)
         data = "".join(f"GRAPH <{name}> {{\n{ntriples}\n}}\n" for name, ntriples in graphs)
-        self.update(f"{drops}INSERT DATA {{\n{data}}}")
+        self.update(f"{drops}INSERT DATA {{\n{union}{data}}}")
 
 
 class _Bytes:

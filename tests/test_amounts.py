@@ -36,3 +36,9 @@ def test_quantities_are_not_money():
     assert ("13000", "个", "atLeast") in found
     assert not any(unit == "批" for _, unit, _ in found)
     assert len(money) == 1
+
+
+def test_quantities_in_chinese_numerals_and_not_inside_names():
+    text = "西靖镇移民区万只羊场建成，派出二十多名教师，帮扶十二户。"
+    found = {(str(q.value), q.unit, q.approximate) for q in quantities(text, money_amounts(text))}
+    assert found == {("20", "名", "atLeast"), ("12", "户", None)}

@@ -70,7 +70,7 @@ def oxigraph_server(tmp_path):
         pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
     port = free_port()
     server = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "srv"),
-                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                               "--bind", f"127.0.0.1:{port}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/query")
@@ -113,3 +113,29 @@ def test_memory_parallel_build_gives_identical_bytes(tmp_path):
     build([DATA], tmp_path / "two", check_shapes=False, jobs=2)
     for name in ("graph.ttl", "graph.trig", "graph.html"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_stores_union_is_a_set_across_reports(tmp_path):
+    """The same entity described by many reports is one row, as in rdflib's union."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (DATA / "dev-01.txt").read_text(encoding="utf-8")
+    for i in range(3):
+        (folder / f"copy{i}.txt").write_text(text.replace("6月22日", f"6月1{i}日"), encoding="utf-8")
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([folder], None, store=spec, check_shapes=False)
+    store = open_store(spec)
+    rows = list(run_query(store, "SELECT ?l WHERE { ?r fk:adminCode \"620503\" ; rdfs:label ?l }"))
+    assert len(rows) == 1 and len(store.graph_names()) == 3
+    del store  # an Oxigraph folder is open in one place at a time
+    (folder / "copy0.txt").unlink()
+    (folder / "copy1.txt").write_text(text.replace("6月22日", "6月28日"), encoding="utf-8")
+    build([folder], None, store=spec, check_shapes=False)
+    store = open_store(spec)
+    assert len(list(run_query(store, "SELECT ?l WHERE { ?r fk:adminCode \"620503\" ; rdfs:label ?l }"))) == 1
+    assert len(store.graph_names()) == 3  # copy1 replaced its graph; copy0's stays until dropped
+    for name in sorted(store.graph_names()):
+        store.drop_graph(name)
+        assert len(list(run_query(store, "SELECT ?r WHERE { ?r fk:adminCode \"620503\" }"))) == \
+            (1 if store.graph_names() else 0)
+    assert list(run_query(store, "SELECT ?s WHERE { ?s ?p ?o }")) == []

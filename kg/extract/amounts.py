@@ -26,7 +26,8 @@ MONEY = re.compile(
 QUANTITY_UNITS = ("万平方米 平方米 平方公里 公里 兆瓦 千瓦 人次 场次 户 人 亩 座 头 辆 只 株 家 所 名 场 "
                   "处 项 吨 公斤 千克 套 台 间 个 批 条 次 期 栋 口 眼 棵 箱 件 斤 万元").split()
 QUANTITY = re.compile(
-    rf"(?<!第)(?<![\d.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM}]*[十百千万][{CN_NUM}]*)\s*(?P<more>余|多)?\s*"
+    rf"(?<!第)(?<![\d.,{CN_NUM}])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    rf"[一二两三四五六七八九][{CN_NUM}]*[十百千万][{CN_NUM}]*|十[{CN_NUM}]*)\s*(?P<more>余|多)?\s*"
     rf"(?P<wan>万)?\s*(?P<more2>余|多)?\s*(?P<unit>{'|'.join(u for u in QUANTITY_UNITS if u != '万元')})"
     rf"(?![元钱])")
 HEDGES = {"余": "atLeast", "多": "atLeast", "超过": "atLeast", "逾": "atLeast", "近": "atMost", "约": "about"}

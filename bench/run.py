@@ -1,0 +1,217 @@
+"""Run the benchmark suite and write BENCHMARKS.md.
+
+    python bench/run.py [--small]      # --small: 200 and 1,000 reports instead of 1,000 and 10,000
+
+Every figure is the median of several runs where a run is short, and each row
+says the command that reproduces it.  Wall time and peak memory of whole
+commands come from /usr/bin/time (GNU time's %e and %M); in-process figures
+use time.perf_counter.  The corpus is bench/corpus.py's synthetic reports
+(about 2,000 characters each); quality is measured on the gold articles, not
+here.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import write_corpus  # noqa: E402
+
+KG = [sys.executable, "-m", "kg"]
+QUERY_CAP = 300  # seconds a single benchmark query may run before it is reported as over the cap
+
+
+def timed(cmd: list[str], repeat: int = 1) -> tuple[float, float, str]:
+    """(median wall seconds, peak MB of the last run, stdout) of a command under GNU time."""
+    walls, peak, out = [], 0.0, ""
+    for _ in range(repeat):
+        run = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, cwd=ROOT)
+        if run.returncode != 0:
+            raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{run.stderr[-2000:]}")
+        line = [ln for ln in run.stderr.splitlines() if ln.startswith("TIME ")][-1].split()
+        walls.append(float(line[1]))
+        peak, out = int(line[2]) / 1024, run.stdout
+    return statistics.median(walls), peak, out
+
+
+def throughput(paths: list[Path], jobs: int) -> tuple[float, float]:
+    """Reports and characters extracted per second, in-process, over a warm gazetteer."""
+    from kg.pipeline import extract_article
+    from kg.read import read_article
+
+    articles = [read_article(p) for p in paths]
+    chars = sum(len(a.text) for a in articles)
+    extract_article(articles[0])
+    start = time.perf_counter()
+    if jobs == 1:
+        for a in articles:
+            extract_article(a)
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pool.map(extract_article, articles, chunksize=16)
+    seconds = time.perf_counter() - start
+    return len(articles) / seconds, chars / seconds
+
+
+def query_row(store_spec: str, name: str, folder: Path | None) -> float | None:
+    """Median of three runs of a saved query in a child process, or None past the cap."""
+    code = ("import sys,time,statistics;from kg.stores import open_store;from kg.query import fill,run_query,"
+            "saved_queries;from pathlib import Path;"
+            f"s=open_store({store_spec!r}, Path({str(folder)!r}) if {folder is not None!r} else None);"
+            f"q=fill(saved_queries()[{name!r}],{{}});t=[]\n"
+            "for _ in range(3):\n a=time.perf_counter();list(run_query(s,q));t.append(time.perf_counter()-a)\n"
+            "print(statistics.median(t))")
+    try:
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                             timeout=QUERY_CAP * 3)
+    except subprocess.TimeoutExpired:
+        return None
+    return float(run.stdout.strip().splitlines()[-1]) if run.returncode == 0 else None
+
+
+def viewer_rows(folder: Path, sizes: list[int]) -> list[tuple[int, float, float | None]]:
+    """Page generation time and time to interactive in headless Chromium, per node count."""
+    import networkx as nx
+
+    from kg.formats import union
+    from kg.netx import to_networkx
+    from kg.stores import open_store
+    from kg.view import render_page, select
+
+    graph = select(to_networkx(union(open_store("memory", folder).dataset())), unfold=True)
+    rows = []
+    for size in sizes:
+        nodes = list(graph.nodes)[:size]
+        sub = nx.MultiDiGraph(graph.subgraph(nodes))
+        while sub.number_of_nodes() < size:  # repeat the graph under new names to reach the size
+            k = sub.number_of_nodes()
+            sub = nx.disjoint_union(sub, nx.MultiDiGraph(graph.subgraph(nodes[: size - k])))
+            sub = nx.relabel_nodes(sub, {n: f"n{n}" for n in sub.nodes})
+        start = time.perf_counter()
+        html = render_page(select(sub, unfold=True))
+        generated = time.perf_counter() - start
+        rows.append((sub.number_of_nodes(), generated, browser_ready(html)))
+    return rows
+
+
+def browser_ready(html: str) -> float | None:
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        page_path = Path(tmp) / "page.html"
+        page_path.write_text(html, encoding="utf-8")
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page()
+        start = time.perf_counter()
+        try:
+            page.goto(page_path.as_uri(), timeout=600000)
+            page.wait_for_selector("body[data-ready=true]", timeout=600000)
+            seconds = time.perf_counter() - start
+        except Exception:  # Playwright's timeout: reported as a dash
+            seconds = None
+        browser.close()
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", action="store_true", help="200 and 1,000 reports, for a quick look")
+    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = ap.parse_args()
+    small, large = (200, 1000) if args.small else (1000, 10000)
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    rows: list[str] = []
+
+    def row(what: str, value: str, command: str) -> None:
+        rows.append(f"| {what} | {value} | `{command}` |")
+        print(rows[-1], flush=True)
+
+    try:
+        corpus_small, corpus_large = work / f"corpus{small}", work / f"corpus{large}"
+        write_corpus(small, corpus_small)
+        write_corpus(large, corpus_large)
+        one = ROOT / "data" / "seed-jizhou-gulang.txt"
+        wall, peak, _ = timed([*KG, "build", str(one), "--out", str(work / "one")], repeat=5)
+        row("`kg build` of one article, cold process (gazetteer cache compiled)", f"{wall:.2f} s, {peak:.0f} MB",
+            "kg build data/seed-jizhou-gulang.txt --out out/")
+        paths = sorted(corpus_small.iterdir())
+        for jobs in (1, 2):
+            reports, chars = throughput(paths, jobs)
+            row(f"extraction, {jobs} process{'es' if jobs > 1 else ''}",
+                f"{reports:.0f} reports/s, {chars / 1000:.0f}k chars/s",
+                f"python bench/run.py (throughput over bench/corpus.py {small})")
+        wall, peak, out = timed([*KG, "build", str(corpus_small), "--out", str(work / "mem"), "--no-validate",
+                                 "--jobs", "2"])
+        triples = out.split(" triples")[0].split()[-1]
+        row(f"build of {small:,} reports into files (ttl, trig, html), --jobs 2", f"{wall:.1f} s, {peak:.0f} MB, "
+            f"{int(triples):,} triples", f"kg build corpus{small}/ --out out/ --no-validate --jobs 2")
+        ox_small = f"oxigraph:{work / 'ox-small'}"
+        timed([*KG, "build", str(corpus_small), "--store", ox_small, "--no-validate", "--jobs", "2"])
+        for fmt in ("ttl", "nt"):
+            wall, peak, _ = timed([*KG, "export", str(work / "mem"), "--format", fmt, "--out", str(work / f"g.{fmt}")])
+            row(f"export of {small:,} reports as {fmt}", f"{wall:.1f} s, {peak:.0f} MB",
+                f"kg export out/ --format {fmt} --out graph.{fmt}")
+        ox_large = f"oxigraph:{work / 'ox-large'}"
+        wall, peak, out = timed([*KG, "build", str(corpus_large), "--store", ox_large, "--no-validate", "--jobs", "2"])
+        row(f"build of {large:,} reports into Oxigraph, --jobs 2", f"{wall:.1f} s, {peak:.0f} MB",
+            f"kg build corpus{large}/ --store oxigraph:kg.db --no-validate --jobs 2")
+        shutil.copy(one, corpus_large / "new-report.txt")
+        wall, peak, out = timed([*KG, "build", str(corpus_large), "--store", ox_large, "--no-validate", "--jobs", "2"])
+        row(f"rebuild of the {large:,} with one new report (incremental)", f"{wall:.1f} s, {peak:.0f} MB ({out.splitlines()[0]})",
+            f"kg build corpus{large}/ --store oxigraph:kg.db --no-validate --jobs 2")
+        count = subprocess.run([*KG, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                "--store", ox_large, "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+        row(f"quads in the {large:,}-report store", f"{int(count.stdout.split()[-1]):,}", "kg query … --store oxigraph:kg.db")
+        from kg.query import saved_queries
+        query_rows = []
+        for name in saved_queries():
+            memory = query_row("memory", name, work / "mem")
+            oxigraph = query_row(ox_small, name, None)
+            ratio = f"{memory / oxigraph:.0f}×" if memory and oxigraph else "—"
+            query_rows.append(f"| {name} | {memory:.3f} | {oxigraph:.3f} | {ratio} |" if memory else
+                              f"| {name} | over {QUERY_CAP * 3} s | {oxigraph:.3f} | — |")
+            print(query_rows[-1], flush=True)
+        viewer = viewer_rows(work / "mem", [1000, 5000, 20000])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    write_report(args.out, rows, query_rows, viewer, small)
+
+
+def write_report(path: Path, rows: list[str], query_rows: list[str], viewer, small: int) -> None:
+    cpu = platform.processor() or platform.machine()
+    text = [
+        "# Benchmarks", "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}. "
+        "Reproduce everything with `python bench/run.py` (about 15 minutes); "
+        "the corpus is `python bench/corpus.py N DIR`.", "",
+        "| what | result | command |", "|---|---|---|", *rows, "",
+        f"## Saved queries, memory (rdflib) and oxigraph:, {small:,} reports (about a million quads)", "",
+        "Median of three runs each, in seconds.", "",
+        "| saved query | memory | oxigraph | memory / oxigraph |", "|---|---:|---:|---:|", *query_rows, "",
+        "## Viewer", "",
+        "`render_page` time, and time until the page in headless Chromium has laid the graph out and "
+        "stopped its physics (the page is interactive from then on).", "",
+        "| nodes | page generation (s) | Chromium: loaded and laid out (s) |", "|---:|---:|---:|",
+        *[f"| {n:,} | {gen:.1f} | {ready:.1f} |" if ready is not None else f"| {n:,} | {gen:.1f} | — |"
+          for n, gen, ready in viewer], "",
+    ]
+    path.write_text("\n".join(text), encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
