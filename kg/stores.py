@@ -93,7 +93,7 @@ class Store(ABC):
         return ds
 
     def close(self) -> None:
-        pass
+        """Flush what the store holds in memory; nothing to do for most stores."""
 
 
 class _UpdatableDataset(Dataset):

@@ -1,6 +1,7 @@
 """Paths and small helpers the tests share."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,15 @@ def wait_for_http(url: str, seconds: float = 20) -> None:
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"nothing answered at {url}")
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], ready_url: str):
+    """A server process on this machine, stopped when the block ends."""
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(ready_url)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

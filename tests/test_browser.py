@@ -1,5 +1,4 @@
 """The viewer in a real browser: Debian's Chromium driven by Playwright, from file://."""
-import shutil
 from pathlib import Path
 
 import pytest

@@ -1,6 +1,5 @@
 """kg serve: the SPARQL 1.1 Protocol, checked with clients nobody here wrote."""
 import json
-import subprocess
 import sys
 
 import httpx
@@ -12,7 +11,7 @@ from kg.build import build
 from kg.serve import Settings, create_app
 from kg.stores import open_store
 
-from .helpers import DATA, free_port, wait_for_http
+from .helpers import DATA, free_port, running
 
 PAIRS = ("PREFIX fk: <https://w3id.org/fupin-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
          "SELECT ?h ?a WHERE { ?x fk:assists ?y . ?x rdfs:label ?h . ?y rdfs:label ?a } ORDER BY ?h")
@@ -28,14 +27,9 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(folder):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(folder), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D")
+    with running([sys.executable, "-m", "kg", "serve", str(folder), "--port", str(port)],
+                 f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_serve_sparqlwrapper_json_and_xml(server):

@@ -1,6 +1,5 @@
 """The same saved queries give the same answers on memory, embedded Oxigraph and an Oxigraph server."""
 import shutil
-import subprocess
 
 import pytest
 
@@ -8,7 +7,7 @@ from kg.build import build
 from kg.query import fill, run_query, saved_queries
 from kg.stores import open_store
 
-from .helpers import DATA, free_port, wait_for_http
+from .helpers import DATA, free_port, running
 
 PARAMS = {"in-region": [{}, {"region": "崆峒区", "type": "Village"}, {"region": "天津市", "type": "District"}],
           "facts-about": [{}, {"entity": "河西"}]}
@@ -69,15 +68,9 @@ def oxigraph_server(tmp_path):
     if shutil.which("oxigraph") is None:
         pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
     port = free_port()
-    server = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "srv"),
-                               "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/query")
+    with running(["oxigraph", "serve", "--location", str(tmp_path / "srv"), "--bind", f"127.0.0.1:{port}"],
+                 f"http://127.0.0.1:{port}/query"):
         yield f"sparql:http://127.0.0.1:{port}/query"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_stores_sparql_endpoint_matches_memory(oxigraph_server, memory_answers):
