@@ -100,14 +100,6 @@ def add_extraction(ds: Dataset, x: Extraction) -> URIRef:
     return art
 
 
-def article_graph(x: Extraction) -> tuple[str, Graph]:
-    """One report's triples on their own, named by the report."""
-    art = article_iri(x.article.doc_id)
-    g = Graph(identifier=art)
-    _fill(g, art, x)
-    return str(art), g
-
-
 class _Triples(list):
     """Triples gathered without an rdflib store (``add`` like a Graph's), for speed."""
 

@@ -53,8 +53,6 @@ def with_prefixes(sparql: str) -> str:
 class Store(ABC):
     """A dataset of named graphs, one per report."""
 
-    persistent = True
-
     @abstractmethod
     def query(self, sparql: str) -> Result: ...
 
@@ -108,8 +106,6 @@ class _UpdatableDataset(Dataset):
 
 class MemoryStore(Store):
     """rdflib's in-memory dataset; read from and saved to a build folder."""
-
-    persistent = False
 
     def __init__(self, folder: Path | None = None):
         self.ds = _UpdatableDataset(default_union=True)
