@@ -1,35 +1,21 @@
 """Output formats for the graph, by name, and files written whole or not at all.
 
 Every serialisation is deterministic: the same graph gives the same bytes.
-rdflib's Turtle and TriG writers sort subjects and predicates; N-Triples and
-N-Quads come out in set order, so their lines are sorted here.
+rdflib's Turtle writer sorts subjects and predicates; its N-Triples and
+N-Quads come out in set order, so their lines are sorted here; its TriG and
+JSON-LD writers follow the store's graph order, so TriG is written graph by
+graph with the Turtle writer and JSON-LD's node lists are sorted.  A format is
+its writer: add one to ``FORMATS``.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-
-
-@dataclass(frozen=True)
-class Format:
-    rdflib_name: str
-    suffix: str
-    named_graphs: bool  # keeps each report's graph apart
-    sort_lines: bool = False
-
-
-FORMATS: dict[str, Format] = {
-    "ttl": Format("turtle", ".ttl", named_graphs=False),
-    "nt": Format("nt", ".nt", named_graphs=False, sort_lines=True),
-    "trig": Format("trig", ".trig", named_graphs=True),
-    "nq": Format("nquads", ".nq", named_graphs=True, sort_lines=True),
-    "jsonld": Format("json-ld", ".jsonld", named_graphs=True),
-}
 
 
 def _trig(ds: Dataset) -> bytes:
@@ -71,18 +57,34 @@ def _canonical(value):
     return value
 
 
-def serialize(ds: Dataset, name: str) -> bytes:
-    fmt = FORMATS[name]
-    if name == "trig":
-        return _trig(ds)
-    source = ds if fmt.named_graphs else union(ds)
-    data = source.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    if name == "jsonld":
-        data = json.dumps(_canonical(json.loads(data)), ensure_ascii=False, indent=1).encode("utf-8")
-    if fmt.sort_lines:
+def _turtle(ds: Dataset) -> bytes:
+    return union(ds).serialize(format="turtle", encoding="utf-8")
+
+
+def _sorted_lines(rdflib_name: str, named_graphs: bool) -> Callable[[Dataset], bytes]:
+    def write(ds: Dataset) -> bytes:
+        data = (ds if named_graphs else union(ds)).serialize(format=rdflib_name, encoding="utf-8")
         lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-    return data
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    return write
+
+
+def _jsonld(ds: Dataset) -> bytes:
+    data = json.loads(ds.serialize(format="json-ld", encoding="utf-8"))
+    return json.dumps(_canonical(data), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS: dict[str, Callable[[Dataset], bytes]] = {
+    "ttl": _turtle,
+    "nt": _sorted_lines("nt", named_graphs=False),
+    "trig": _trig,
+    "nq": _sorted_lines("nquads", named_graphs=True),
+    "jsonld": _jsonld,
+}
+
+
+def serialize(ds: Dataset, name: str) -> bytes:
+    return FORMATS[name](ds)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

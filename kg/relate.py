@@ -178,11 +178,16 @@ def attribute_money(text: str, sents: list[Sentence], placed: list[_Placed], amo
     return facts
 
 
+def _clause_start(text: str, sentence: Sentence, pos: int, marks: str) -> int:
+    """Where the clause holding ``pos`` starts: after the last of ``marks`` before it."""
+    return max([sentence.start] + [text.rfind(m, sentence.start, pos) + 1 for m in marks])
+
+
 def _is_transfer(text: str, sentence: Sentence, amount: Amount) -> bool:
-    clause_start = max(text.rfind(p, sentence.start, amount.span.start) for p in "，,；;") + 1
+    clause_start = _clause_start(text, sentence, amount.span.start, "，,；;")
     clause_end = min([i for i in (text.find(p, amount.span.end, sentence.end) for p in "，,；;。") if i >= 0]
                      or [sentence.end])
-    clause = text[max(clause_start, sentence.start):clause_end]
+    clause = text[clause_start:clause_end]
     return bool(FUNDING_CUE.search(sentence.text)) and not NOT_TRANSFER.search(clause)
 
 
@@ -201,7 +206,7 @@ def _receiver(text: str, sentence: Sentence, amount: Amount, here: list[_Placed]
         verb = m
     if verb is None:
         return None
-    clause_start = max(text.rfind(p, sentence.start, verb.start()) for p in "，,；;：:") + 1
+    clause_start = _clause_start(text, sentence, verb.start(), "，,；;：:")
     before = [p for p in here if p.end <= verb.start()
               and p.entity.type not in ("Person", "Product", "Document", "Event", "Town", "Village")]
     in_clause = [p.entity for p in before if p.start >= clause_start]
