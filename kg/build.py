@@ -22,7 +22,7 @@ from .explain import explain_tsv
 from .formats import serialize, union, write_atomic
 from .model import Extraction, KgError
 from .netx import to_networkx
-from .pipeline import extract_article
+from .pipeline import extract_article, preload
 from .rdf import article_iri, article_ntriples, to_dataset
 from .read import iter_inputs, read_article
 from .stores import Store, open_store
@@ -75,7 +75,7 @@ _keep_extraction = True
 def _start_worker(known: set[str], keep_extraction: bool) -> None:
     global _known_graphs, _keep_extraction
     _known_graphs, _keep_extraction = known, keep_extraction
-    gazetteer.forget()  # a forked worker opens its own connection to the gazetteer
+    gazetteer.reconnect()
 
 
 def _process(path: Path) -> _Outcome:
@@ -99,6 +99,7 @@ def _outcomes(files: list[Path], known: set[str], keep_extraction: bool, jobs: i
         _start_worker(known, keep_extraction)
         yield from map(_process, files)
         return
+    preload()
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker, initargs=(known, keep_extraction)) as pool:
         yield from pool.imap(_process, files, chunksize=8)

@@ -16,13 +16,20 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Place
 
-SCHEMA_VERSION = "1"
+if TYPE_CHECKING:
+    from .extract.text import SmallLexicon
+
+SCHEMA_VERSION = "2"
+TOWN, VILLAGE = 4, 5  # levels below the county (1 province, 2 city, 3 county)
+COLUMNS = "id, name, short, code, level, parent, county"  # the fields of Place, in order
+LOCAL_CACHE = 2048  # counties whose town and village names stay in memory (about 50 kB each)
 # Centrally administered cities appear twice in jionlp's tree, as province and
 # as city with the same name and code; the city row is folded into the province.
 
@@ -42,10 +49,11 @@ def cache_path() -> Path:
 
 
 def _rows_from_jionlp(source: Path):
-    """Yield (id, name, short, code, level, parent, county_code) from the indented tree."""
+    """Yield (id, name, short, code, level, parent, county_code, own name) from the indented tree."""
     with zipfile.ZipFile(source) as archive, archive.open("china_location.txt") as raw:
         stack: list[int] = []  # ids of the open ancestors, by depth
         codes: list[str | None] = []
+        county_names: tuple[str, ...] = ()
         next_id = 0
         for line in io.TextIOWrapper(raw, encoding="utf-8"):
             depth = len(line) - len(line.lstrip("\t"))
@@ -63,22 +71,41 @@ def _rows_from_jionlp(source: Path):
             next_id += 1
             parent = stack[-1] if stack else None
             county = code if depth == 2 else (codes[2] if depth > 2 else None)
-            yield next_id, name, short, code, depth + 1, parent, county
+            if depth == 2:
+                county_names = (name, short)
+            own = _own_name(name, county_names) if depth > 2 else name
+            yield next_id, name, short, code, depth + 1, parent, county, own
             stack.append(next_id)
             codes.append(code)
 
 
+def _own_name(name: str, county_names: tuple[str, ...]) -> str:
+    """jionlp writes some towns with their county in front (察哈尔右翼后旗土牧尔台镇);
+    reports write 土牧尔台镇."""
+    for prefix in county_names:
+        if prefix and name.startswith(prefix) and len(name) - len(prefix) >= 3:
+            return name[len(prefix):]
+    return name
+
+
 def build_cache(target: Path, source: Path | None = None) -> Path:
-    """Compile the gazetteer into SQLite; written aside and renamed, so safe in parallel."""
+    """Compile the gazetteer into SQLite; written aside and renamed, so safe in parallel.
+
+    Besides the tree, one row per county lists every name its towns and villages go
+    by, so that reading a county's names is one look-up, not hundreds of rows."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     os.close(fd)
     try:
         con = sqlite3.connect(tmp)
         con.execute("CREATE TABLE place (id INTEGER PRIMARY KEY, name TEXT, short TEXT, code TEXT,"
-                    " level INTEGER, parent INTEGER, county TEXT)")
-        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?)", _rows_from_jionlp(source or _jionlp_zip()))
+                    " level INTEGER, parent INTEGER, county TEXT, own TEXT)")
+        con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?)", _rows_from_jionlp(source or _jionlp_zip()))
         con.execute("CREATE INDEX place_county ON place (county, level)")
+        con.execute("CREATE TABLE local_names (county TEXT PRIMARY KEY, names TEXT)")
+        con.execute("INSERT INTO local_names SELECT county, group_concat(name, char(9)) FROM ("
+                    " SELECT county, name FROM place WHERE level > 3 AND length(name) >= 3 UNION"
+                    " SELECT county, own FROM place WHERE level > 3 AND length(own) >= 3) GROUP BY county")
         con.commit()
         con.close()
         os.replace(tmp, target)
@@ -95,12 +122,15 @@ class Gazetteer:
         path = path or cache_path()
         if not path.exists():
             build_cache(path)
-        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        rows = self._con.execute(
-            "SELECT id, name, short, code, level, parent, county FROM place WHERE level <= 3")
+        self.path = path
+        self.connect()
+        rows = self._con.execute(f"SELECT {COLUMNS} FROM place WHERE level <= 3")
         self.places: dict[int, Place] = {r[0]: Place(*r) for r in rows}
-        self._local: dict[str, list[Place]] = {}
-        self._lexicons: dict[tuple[str, ...], tuple] = {}
+        self._local_lexicons: OrderedDict[str, SmallLexicon] = OrderedDict()
+        self._ancestors: dict[int, frozenset[int]] = {}  # divisions only: 3,600 at most
+
+    def connect(self) -> None:
+        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
 
     @cached_property
     def by_name(self) -> dict[str, list[Place]]:
@@ -117,24 +147,34 @@ class Gazetteer:
 
         return Lexicon(w for w in self.by_name.keys() | self.by_short.keys() if len(w) >= 2)
 
-    def local_lexicon(self, county_codes: tuple[str, ...]):
-        """Towns and villages of some counties by every name a report may use, and a
-        Lexicon of those names; cached, since reports of one pair name the same counties."""
-        from .extract.text import Lexicon
+    def local_lexicon(self, county_code: str) -> SmallLexicon:
+        """Every name a county's towns and villages go by; kept for the last LOCAL_CACHE
+        counties, since the reports of one pair name the same counties again and again."""
+        from .extract.text import SmallLexicon
 
-        if county_codes not in self._lexicons:
-            towns: dict[str, list[Place]] = {}
-            villages: dict[str, list[Place]] = {}
-            for code in county_codes:
-                for place in self.local_places(code):
-                    index = towns if place.level == 4 else villages
-                    for name in dict.fromkeys((place.name, self.name_of(place))):
-                        if len(name) >= 3:
-                            index.setdefault(name, []).append(place)
-            if len(self._lexicons) >= 256:
-                self._lexicons.pop(next(iter(self._lexicons)))
-            self._lexicons[county_codes] = (towns, villages, Lexicon(towns.keys() | villages.keys()))
-        return self._lexicons[county_codes]
+        if county_code in self._local_lexicons:
+            self._local_lexicons.move_to_end(county_code)
+            return self._local_lexicons[county_code]
+        row = self._con.execute("SELECT names FROM local_names WHERE county = ?", (county_code,)).fetchone()
+        lexicon = self._local_lexicons[county_code] = SmallLexicon(row[0].split("\t") if row else ())
+        if len(self._local_lexicons) > LOCAL_CACHE:
+            self._local_lexicons.popitem(last=False)
+        return lexicon
+
+    def local_places_named(self, county_codes: list[str], names: set[str]) -> dict[str, list[Place]]:
+        """The towns and villages of some counties that the names may mean, by name
+        (both the name jionlp writes and the place's own name), in county then tree order."""
+        counties, words = ",".join("?" * len(county_codes)), ",".join("?" * len(names))
+        rows = self._con.execute(
+            f"SELECT {COLUMNS}, own FROM place WHERE county IN ({counties}) AND level > 3"
+            f" AND (name IN ({words}) OR own IN ({words})) ORDER BY county, id",
+            (*county_codes, *names, *names))
+        found: dict[str, list[Place]] = {}
+        for *fields, own in rows:
+            place = Place(*fields)
+            for name in {place.name, own} & names:
+                found.setdefault(name, []).append(place)
+        return found
 
     @cached_property
     def by_short(self) -> dict[str, list[Place]]:
@@ -152,14 +192,9 @@ class Gazetteer:
         return self._by_code.get(code)
 
     def name_of(self, place: Place) -> str:
-        """A place's own name: jionlp writes some towns with their county in front
-        (察哈尔右翼后旗土牧尔台镇), reports write 土牧尔台镇."""
+        """A place's own name, as reports write it (see _own_name)."""
         county = self.places_by_code(place.county_code) if place.level > 3 and place.county_code else None
-        if county is not None:
-            for prefix in (county.name, county.short):
-                if prefix and place.name.startswith(prefix) and len(place.name) - len(prefix) >= 3:
-                    return place.name[len(prefix):]
-        return place.name
+        return _own_name(place.name, (county.name, county.short)) if county else place.name
 
     def get(self, place_id: int | None) -> Place | None:
         return self.places.get(place_id) if place_id is not None else None
@@ -173,6 +208,15 @@ class Gazetteer:
             parent = self.parent(parent)
         return chain
 
+    def related(self, a: Place, b: Place) -> bool:
+        """Whether one place lies inside the other."""
+        return a.id in self._ancestor_ids(b) or b.id in self._ancestor_ids(a)
+
+    def _ancestor_ids(self, place: Place) -> frozenset[int]:
+        if place.id not in self._ancestors:
+            self._ancestors[place.id] = frozenset(p.id for p in self.ancestors(place))
+        return self._ancestors[place.id]
+
     def parent(self, place: Place) -> Place | None:
         if place.parent is None:
             return None
@@ -184,27 +228,23 @@ class Gazetteer:
 
     def local_places(self, county_code: str) -> list[Place]:
         """Towns and villages of one county."""
-        if county_code not in self._local:
-            rows = self._con.execute(
-                "SELECT id, name, short, code, level, parent, county FROM place"
-                " WHERE county = ? AND level > 3 ORDER BY id", (county_code,))
-            self._local[county_code] = [Place(*r) for r in rows]
-        return self._local[county_code]
+        rows = self._con.execute(f"SELECT {COLUMNS} FROM place WHERE county = ? AND level > 3 ORDER BY id",
+                                 (county_code,))
+        return [Place(*r) for r in rows]
 
     def _row(self, place_id: int) -> Place | None:
-        row = self._con.execute(
-            "SELECT id, name, short, code, level, parent, county FROM place WHERE id = ?",
-            (place_id,)).fetchone()
+        row = self._con.execute(f"SELECT {COLUMNS} FROM place WHERE id = ?", (place_id,)).fetchone()
         return Place(*row) if row else None
 
 
 _shared: Gazetteer | None = None
 
 
-def forget() -> None:
-    """Drop this process's gazetteer (a forked child must not share its parent's connection)."""
-    global _shared
-    _shared = None
+def reconnect() -> None:
+    """Give a forked worker its own connection: a SQLite connection must not cross a fork.
+    What the parent has loaded (divisions, lexicons) the worker keeps."""
+    if _shared is not None:
+        _shared.connect()
 
 
 def shared() -> Gazetteer:

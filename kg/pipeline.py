@@ -5,11 +5,18 @@ from pathlib import Path
 
 from . import gazetteer
 from .extract import extract_mentions
-from .extract.amounts import money_amounts, quantities
+from .extract.amounts import load_parsers, money_amounts, quantities
 from .model import Article, Extraction
 from .read import read_article
 from .relate import relate
 from .resolve import resolve
+
+
+def preload() -> None:
+    """Load now what extraction otherwise loads on first use: the gazetteer's divisions
+    and lexicon, and the number parsers.  A build does this before forking its workers."""
+    gazetteer.shared().upper_lexicon  # noqa: B018 (a cached property, computed here)
+    load_parsers()
 
 
 def extract_file(path: Path) -> Extraction:

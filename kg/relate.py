@@ -12,6 +12,7 @@ left out, as Chinese prose does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .extract.amounts import Amount
@@ -71,7 +72,13 @@ def relate(article: Article, entities: list[Entity], money: list[Amount], counts
 
 
 def _in(sentence: Sentence, placed: list[_Placed]) -> list[_Placed]:
-    return [p for p in placed if sentence.start <= p.start < sentence.end]
+    """The mentions in a sentence (placed is sorted by start)."""
+    first = bisect_left(placed, sentence.start, key=_start)
+    return placed[first:bisect_left(placed, sentence.end, lo=first, key=_start)]
+
+
+def _start(mention: _Placed) -> int:
+    return mention.start
 
 
 def _side(entity: Entity, gaz: Gazetteer) -> str | None:

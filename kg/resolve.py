@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import re
 
 from .extract.names import SUFFIX_RE
 from .gazetteer import Gazetteer
@@ -91,19 +90,28 @@ def _merge(entities: dict[str, Entity], short: Entity, into: Entity) -> None:
     del entities[short.key]
 
 
-def _taken_spans(entities: dict[str, Entity]) -> list[tuple[int, int]]:
-    return [(m.span.start, m.span.end) for e in entities.values() for m in e.mentions]
+def _take(taken: bytearray, span: Span) -> None:
+    taken[span.start:span.end] = b"\x01" * (span.end - span.start)
 
 
-def _free_occurrences(text: str, word: str, taken: list[tuple[int, int]]) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(word), text)
-            if not any(a <= m.start() < b or a < m.end() <= b for a, b in taken)]
+def _free_occurrences(text: str, word: str, taken: bytearray) -> list[int]:
+    """Where a word is written on characters no mention covers."""
+    found = []
+    start = text.find(word)
+    while start >= 0:
+        if not any(taken[start:start + len(word)]):
+            found.append(start)
+        start = text.find(word, start + 1)
+    return found
 
 
 def _scan_aliases(text: str, entities: dict[str, Entity], regions: list[Mention]) -> None:
     """Stems of organisations and names of persons written on their own elsewhere."""
+    taken = bytearray(len(text))  # 1 for every character some mention covers
+    for entity in entities.values():
+        for mention in entity.mentions:
+            _take(taken, mention.span)
     for entity in list(entities.values()):
-        taken = _taken_spans(entities)
         if entity.type == "Person":
             words = [entity.name]
         elif entity.type in ALIAS_SCAN_TYPES:
@@ -117,6 +125,7 @@ def _scan_aliases(text: str, entities: dict[str, Entity], regions: list[Mention]
                 for pos in found:
                     entity.mentions.append(Mention(Span(pos, pos + len(word), word), entity.type,
                                                    entity.name, entity.key, "name-elsewhere"))
+                    _take(taken, entity.mentions[-1].span)
                 if word != entity.name:
                     entity.aliases.add(word)
                 break

@@ -1,4 +1,4 @@
-from kg.gazetteer import Gazetteer, build_cache, shared
+from kg.gazetteer import TOWN, Gazetteer, build_cache, shared
 
 
 def test_gazetteer_codes_and_parents():
@@ -33,3 +33,19 @@ def test_gazetteer_cache_is_built_aside_and_renamed(tmp_path):
     target = build_cache(tmp_path / "g.sqlite")
     assert target.exists() and not list(tmp_path.glob("*.tmp"))
     assert len(Gazetteer(target).places) == len(shared().places)
+
+
+def test_gazetteer_local_names_include_the_name_without_the_county_in_front():
+    gaz = shared()
+    banner = gaz.by_name["察哈尔右翼后旗"][0].code
+    assert gaz.local_lexicon(banner).occurrences("到土牧尔台镇调研") == [(1, 6)]
+    found = gaz.local_places_named([banner], {"土牧尔台镇", "白水镇"})
+    assert set(found) == {"土牧尔台镇"}
+    assert [p.level for p in found["土牧尔台镇"]] == [TOWN]
+
+
+def test_gazetteer_local_places_named_keeps_county_order():
+    gaz = shared()
+    kongtong, gulang = gaz.by_name["崆峒区"][0].code, gaz.by_name["古浪县"][0].code
+    found = gaz.local_places_named([gulang, kongtong], {"白水镇"})
+    assert [p.county_code for p in found["白水镇"]] == [kongtong]

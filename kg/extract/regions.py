@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..gazetteer import Gazetteer
+from ..gazetteer import TOWN, VILLAGE, Gazetteer
 from ..model import Article, Mention, Place, Span
 from .text import longest_matches
 
@@ -67,10 +67,6 @@ def _scan_upper_levels(text: str, gaz: Gazetteer) -> list[_Hit]:
     return hits
 
 
-def _related(a: Place, b: Place, gaz: Gazetteer) -> bool:
-    return a in gaz.ancestors(b) or b in gaz.ancestors(a)
-
-
 def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
     """Pick each full name's reading by the support of the other names around it."""
     for hit in hits:
@@ -82,7 +78,7 @@ def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
             continue
 
         def support(place: Place) -> tuple:
-            backing = sum(any(_related(place, c, gaz) for c in other.candidates)
+            backing = sum(any(gaz.related(place, c) for c in other.candidates)
                           for other in hits if other is not hit)
             return (-backing, place.level, place.code or "")
         hit.chosen = min(readings, key=support)
@@ -117,21 +113,20 @@ def _mention(hit: _Hit, rule: str) -> Mention:
 def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
                        taken: list[tuple[int, int]]) -> list[Mention]:
     """Towns and villages of the article's counties."""
-    towns, villages, lexicon = gaz.local_lexicon(tuple(counties))
-    found = list(longest_matches(text, lexicon, taken=taken))
-    town_mentions = {}
+    found = list(longest_matches(text, [gaz.local_lexicon(code) for code in counties], taken=taken))
+    places = gaz.local_places_named(counties, {word for _, _, word in found}) if found else {}
+    town_mentions: dict[int, list[Mention]] = {}
     for start, end, word in found:
-        if word in towns:
-            place = towns[word][0]
+        towns = [p for p in places.get(word, ()) if p.level == TOWN]
+        if towns:
+            place = towns[0]
             town_mentions.setdefault(place.id, []).append(Mention(
                 Span(start, end, word), place.type, gaz.name_of(place), f"place:{place.id}",
                 "gazetteer-town-in-county", place=place))
     mentions = [m for ms in town_mentions.values() for m in ms]
     for start, end, word in found:
-        if word not in villages:
-            continue
         # A village counts where its town is named too: 富民新村 names five villages.
-        placed = [p for p in villages[word] if p.parent in town_mentions]
+        placed = [p for p in places.get(word, ()) if p.level == VILLAGE and p.parent in town_mentions]
         if placed:
             place = placed[0]
             mentions.append(Mention(Span(start, end, word), place.type, gaz.name_of(place),

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ahocorasick_rs import AhoCorasick
+
 from ..model import Sentence
 
 CJK = r"\u4e00-\u9fff"
@@ -46,40 +48,60 @@ def sentence_at(sents: list[Sentence], offset: int) -> Sentence:
 
 
 class Lexicon:
-    """Words indexed by their first character, for a leftmost-longest scan.
+    """Words to find in text, as an Aho–Corasick automaton (ahocorasick-rs).
 
-    Most characters start no word, so a scan costs one set look-up per
-    character and a few dictionary look-ups where a word may begin.
+    One pass in compiled code finds every occurrence of every word, however
+    many words there are; the caller then picks among the few occurrences.
     """
 
-    def __init__(self, words):
-        self.words = set(words)
+    def __init__(self, words: Iterable[str]):
+        words = sorted(set(words))
+        self._automaton = AhoCorasick(words) if words else None
+
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence, overlapping ones included."""
+        if self._automaton is None:
+            return []
+        return [(start, end) for _, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+
+
+class SmallLexicon:
+    """Words found from their last character: built in microseconds, so fit for the small
+    vocabularies made on the fly (one county's towns and villages), where building an
+    automaton would cost more than the scan.  A scan looks only where the text has one of
+    the words' last characters (村, 镇, 社区 …) and tries the lengths words ending there have."""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = frozenset(words)
         lengths: dict[str, set[int]] = {}
         for word in self.words:
-            lengths.setdefault(word[0], set()).add(len(word))
-        self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+            lengths.setdefault(word[-1], set()).add(len(word))
+        self._lengths = {char: sorted(ls) for char, ls in lengths.items()}
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.words
+    def occurrences(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence, overlapping ones included."""
+        found = []
+        for char, lengths in self._lengths.items():
+            end = text.find(char) + 1
+            while end:
+                found += [(end - n, end) for n in lengths if n <= end and text[end - n:end] in self.words]
+                end = text.find(char, end) + 1
+        return found
 
 
-def longest_matches(text: str, lexicon: Lexicon, taken: Iterable[tuple[int, int]] = ()
+def longest_matches(text: str, lexicons: Lexicon | SmallLexicon | Iterable[Lexicon | SmallLexicon], taken: Iterable[tuple[int, int]] = ()
                     ) -> Iterator[tuple[int, int, str]]:
-    """Leftmost-longest dictionary matches, skipping spans already taken."""
+    """Leftmost-longest matches of the lexicons' words together, skipping spans already taken:
+    from left to right, the longest word starting at a position wins and the next match
+    starts after it."""
+    if isinstance(lexicons, (Lexicon, SmallLexicon)):
+        lexicons = [lexicons]
     blocked = bytearray(len(text))
     for a, b in taken:
         blocked[a:b] = b"\x01" * (b - a)
-    i, n = 0, len(text)
-    while i < n:
-        lengths = lexicon.lengths.get(text[i]) if not blocked[i] else None
-        if lengths:
-            for length in lengths:
-                word = text[i:i + length]
-                if len(word) == length and word in lexicon.words and not any(blocked[i:i + length]):
-                    yield i, i + length, word
-                    i += length
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
+    found = sorted({hit for lexicon in lexicons for hit in lexicon.occurrences(text)}, key=lambda h: (h[0], -h[1]))
+    free_from = 0
+    for start, end in found:
+        if start >= free_from and not any(blocked[start:end]):
+            yield start, end, text[start:end]
+            free_from = end
