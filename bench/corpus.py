@@ -100,7 +100,8 @@ def report(gaz, rng: random.Random, helper, assisted) -> tuple[str, str]:
     ]
     body += rng.sample(FILLER, k=len(FILLER))
     body += [f"{rng.choice(FILLER)}{a}{gaz.name_of(rng.choice(towns))}的群众对此深有体会。" for _ in range(26)]
-    dateline = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:30 来源：{a_chain[-1].short}日报 记者 {name(rng)}"
+    dateline = (f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:30 "
+                f"来源：{a_chain[-1].short}日报 记者 {name(rng)}")
     return title, dateline + "\n\n" + "\n\n".join(body)
 
 

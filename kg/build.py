@@ -12,10 +12,13 @@ file had before, so adding one report touches only that report's graph.
 from __future__ import annotations
 
 import multiprocessing
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib import Graph
 
 from . import gazetteer
 from .explain import explain_tsv
@@ -31,6 +34,7 @@ from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
 STORE_BATCH = 50  # reports written to a persistent store at once
+IN_FLIGHT = 200  # reports a parallel build extracts ahead of writing
 
 
 @dataclass
@@ -95,6 +99,9 @@ def _process(path: Path) -> _Outcome:
 
 
 def _outcomes(files: list[Path], known: set[str], keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
+    """Each file's outcome, in order.  With several jobs at most IN_FLIGHT reports are
+    processed ahead of the caller, so a store slower than extraction does not make
+    finished reports pile up in memory."""
     if jobs <= 1:
         _start_worker(known, keep_extraction)
         yield from map(_process, files)
@@ -102,7 +109,13 @@ def _outcomes(files: list[Path], known: set[str], keep_extraction: bool, jobs: i
     preload()
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker, initargs=(known, keep_extraction)) as pool:
-        yield from pool.imap(_process, files, chunksize=8)
+        in_flight: deque = deque()
+        for path in files:
+            in_flight.append(pool.apply_async(_process, (path,)))
+            if len(in_flight) >= IN_FLIGHT:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
 
 
 def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_going: bool = False,
@@ -151,17 +164,43 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
         ds = to_dataset(extractions)
     graph = union(ds)
     report.triples = len(graph)
-    if check_shapes:
-        report.violations = validate(graph)
+    contents: dict[str, bytes] = {}
+    with _validation(graph if check_shapes else None) as violations:
+        if out is not None:
+            contents = {name: serialize(ds, fmt) for name, fmt in OUTPUTS.items()}
+            contents["graph.html"] = render_page(select(to_networkx(graph))).encode("utf-8")
+            if explain:
+                contents["explain.tsv"] = explain_tsv(extractions)
+        report.violations = violations()
     if out is not None:
-        contents = {name: serialize(ds, fmt) for name, fmt in OUTPUTS.items()}
-        contents["graph.html"] = render_page(select(to_networkx(graph))).encode("utf-8")
-        if explain:
-            contents["explain.tsv"] = explain_tsv(extractions)
         for name, data in contents.items():
             write_atomic(out / name, data)
             report.written.append(out / name)
     return report
+
+
+_graph_to_validate: Graph | None = None
+
+
+def _validate_inherited() -> list[Violation]:
+    return validate(_graph_to_validate)
+
+
+@contextmanager
+def _validation(graph: Graph | None) -> Iterator[Callable[[], list[Violation]]]:
+    """SHACL validation in a forked child while this process renders the outputs; call what
+    this yields for the violations.  The child inherits the graph instead of receiving it
+    pickled, and sends back only the violations."""
+    global _graph_to_validate
+    if graph is None:
+        yield list
+        return
+    _graph_to_validate = graph
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            yield pool.apply_async(_validate_inherited).get
+    finally:
+        _graph_to_validate = None
 
 
 def _store(store: Store, batch: list[_Outcome], by_source: dict[str, set[str]]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import NamedTuple
 from importlib.resources import files
 
 from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -22,8 +23,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from .model import Entity, Extraction
 
 class _Terms(Namespace):
-    """A namespace whose terms are made once: rdflib's make a new URIRef on every look-up,
-    which was a tenth of a large build."""
+    """A namespace whose terms are made once: rdflib's make a new URIRef on every look-up."""
 
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("__"):
@@ -42,18 +42,56 @@ PREFIXES = {"fk": FK, "id": ID, "schema": SCHEMA, "prov": PROV, "rdfs": RDFS, "s
             "xsd": XSD, "rdf": RDF}
 
 
+class Iri(str):
+    """An IRI in a report's triples.  A plain str subclass, so cheap to make: rdflib's
+    URIRef and Literal check every term they make, which was two thirds of a store build."""
+
+    __slots__ = ()
+
+
+class Lit(NamedTuple):
+    """A literal in a report's triples: its lexical form and a language or a datatype."""
+
+    lexical: str
+    lang: str | None = None
+    datatype: str | None = None
+
+
+def _zh(text: str) -> Lit:
+    return Lit(text, "zh")
+
+
+def _plain(text: str) -> Lit:
+    return Lit(text)
+
+
+def _integer(n: int) -> Lit:
+    return Lit(str(n), None, XSD_INTEGER)
+
+
+def _decimal(d) -> Lit:
+    return Lit(str(d), None, XSD_DECIMAL)
+
+
+XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN = (str(XSD[t]) for t in ("integer", "decimal", "date", "boolean"))
+
+
+def _id(path: str) -> Iri:
+    return Iri(f"{ID}{path}")
+
+
 def _hash(*parts: str, length: int = 12) -> str:
     return hashlib.sha1("/".join(parts).encode("utf-8")).hexdigest()[:length]
 
 
-def article_iri(doc_id: str) -> URIRef:
-    return ID[f"article/{doc_id}"]
+def article_iri(doc_id: str) -> Iri:
+    return _id(f"article/{doc_id}")
 
 
-def entity_iri(entity: Entity) -> URIRef:
+def entity_iri(entity: Entity) -> Iri:
     place = entity.place
     if place is not None and place.code:
-        return ID[f"region/{place.code}"]
+        return _id(f"region/{place.code}")
     if entity.type in ("Town", "Village"):
         path = []
         node = entity
@@ -62,8 +100,8 @@ def entity_iri(entity: Entity) -> URIRef:
             node = node.parent
         county = node.place.code if node else "000000"
         flag = "" if entity.resolved else "unresolved-"
-        return ID[f"region/{county}/{flag}{_hash(*reversed(path), length=10)}"]
-    return ID[f"{entity.type.lower()}/{_hash(entity.type, entity.name)}"]
+        return _id(f"region/{county}/{flag}{_hash(*reversed(path), length=10)}")
+    return _id(f"{entity.type.lower()}/{_hash(entity.type, entity.name)}")
 
 
 def _packaged_turtle(name: str) -> Graph:
@@ -94,125 +132,131 @@ def to_dataset(extractions: Iterable[Extraction]) -> Dataset:
 
 def add_extraction(ds: Dataset, x: Extraction) -> URIRef:
     """Put one report's triples into its own named graph (replacing what it had)."""
-    art = article_iri(x.article.doc_id)
+    art = URIRef(article_iri(x.article.doc_id))
     ds.remove_graph(ds.graph(art))
-    _fill(ds.graph(art), art, x)
+    graph = ds.graph(art)
+    for s, p, o in report_triples(x):
+        graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
     return art
 
 
-class _Triples(list):
-    """Triples gathered without an rdflib store (``add`` like a Graph's), for speed."""
-
-    def add(self, triple) -> None:
-        self.append(triple)
+def _rdflib(term: str | Lit) -> URIRef | Literal:
+    if isinstance(term, Lit):
+        return Literal(term.lexical, lang=term.lang, datatype=term.datatype and URIRef(term.datatype))
+    return term if isinstance(term, URIRef) else URIRef(term)
 
 
 def article_ntriples(x: Extraction) -> tuple[str, str]:
-    """One report's triples as N-Triples text: what a store loads, without building a Graph."""
-    art = article_iri(x.article.doc_id)
-    triples = _Triples()
-    _fill(triples, art, x)
-    return str(art), "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in dict.fromkeys(triples))
+    """One report's triples as N-Triples text: what a store loads, without rdflib terms."""
+    return article_iri(x.article.doc_id), "".join(
+        f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in dict.fromkeys(report_triples(x)))
 
 
 NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _nt(term) -> str:
-    if isinstance(term, URIRef):
+def _nt(term: str | Lit) -> str:
+    if not isinstance(term, Lit):
         return f"<{term}>"
-    text = f'"{str(term).translate(NT_ESCAPES)}"'
-    if term.language:
-        return f"{text}@{term.language}"
+    text = f'"{term.lexical.translate(NT_ESCAPES)}"'
+    if term.lang:
+        return f"{text}@{term.lang}"
     return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
-def _fill(g: Graph, art: URIRef, x: Extraction) -> None:
-    _article(g, art, x)
+def report_triples(x: Extraction) -> list[tuple]:
+    """One report's triples, as IRIs (str) and Lits."""
+    triples: list[tuple] = []
+    _fill(triples, article_iri(x.article.doc_id), x)
+    return triples
+
+
+def _fill(out: list, art: Iri, x: Extraction) -> None:
+    _article(out, art, x)
     for entity in x.entities:
-        _entity(g, entity, art)
+        _entity(out, entity, art)
     for p in x.pairings:
         helper, assisted = entity_iri(p.helper), entity_iri(p.assisted)
-        g.add((helper, FK.assists, assisted))
-        fact = ID[f"pairing/{x.article.doc_id}-{_hash(str(helper), str(assisted), length=8)}"]
-        g.add((fact, RDF.type, FK.PairingFact))
-        g.add((fact, FK.helper, helper))
-        g.add((fact, FK.assistedRegion, assisted))
-        _provenance(g, fact, art, p.sentence, None, p.rule)
+        out.append((helper, FK.assists, assisted))
+        fact = _id(f"pairing/{x.article.doc_id}-{_hash(helper, assisted, length=8)}")
+        out.append((fact, RDF.type, FK.PairingFact))
+        out.append((fact, FK.helper, helper))
+        out.append((fact, FK.assistedRegion, assisted))
+        _provenance(out, fact, art, p.sentence, None, p.rule)
     for m in x.money:
-        fact = ID[f"money/{x.article.doc_id}-{m.span.start}"]
-        g.add((fact, RDF.type, FK.MoneyFact))
-        g.add((fact, FK.amount, Literal(m.amount, datatype=XSD.decimal)))
-        g.add((fact, FK.currency, Literal("CNY")))
-        _optional(g, fact, FK.approximate, m.approximate and Literal(m.approximate))
-        _optional(g, fact, FK.donor, m.donor and entity_iri(m.donor))
-        _optional(g, fact, FK.recipient, m.recipient and entity_iri(m.recipient))
-        _optional(g, fact, FK.purpose, m.purpose and Literal(m.purpose, lang="zh"))
-        _optional(g, fact, FK.period, m.period and Literal(m.period, lang="zh"))
-        _provenance(g, fact, art, m.sentence, m.span, m.rule)
+        fact = _id(f"money/{x.article.doc_id}-{m.span.start}")
+        out.append((fact, RDF.type, FK.MoneyFact))
+        out.append((fact, FK.amount, _decimal(m.amount)))
+        out.append((fact, FK.currency, _plain("CNY")))
+        _optional(out, fact, FK.approximate, m.approximate and _plain(m.approximate))
+        _optional(out, fact, FK.donor, m.donor and entity_iri(m.donor))
+        _optional(out, fact, FK.recipient, m.recipient and entity_iri(m.recipient))
+        _optional(out, fact, FK.purpose, m.purpose and _zh(m.purpose))
+        _optional(out, fact, FK.period, m.period and _zh(m.period))
+        _provenance(out, fact, art, m.sentence, m.span, m.rule)
     for q in x.quantities:
-        fact = ID[f"quantity/{x.article.doc_id}-{q.span.start}"]
-        g.add((fact, RDF.type, FK.QuantityFact))
-        g.add((fact, FK.value, Literal(q.value, datatype=XSD.decimal)))
-        g.add((fact, FK.unit, Literal(q.unit, lang="zh")))
-        _optional(g, fact, FK.approximate, q.approximate and Literal(q.approximate))
-        _optional(g, fact, FK.quantityOf, q.subject and entity_iri(q.subject))
-        _provenance(g, fact, art, q.sentence, q.span, q.rule)
+        fact = _id(f"quantity/{x.article.doc_id}-{q.span.start}")
+        out.append((fact, RDF.type, FK.QuantityFact))
+        out.append((fact, FK.value, _decimal(q.value)))
+        out.append((fact, FK.unit, _zh(q.unit)))
+        _optional(out, fact, FK.approximate, q.approximate and _plain(q.approximate))
+        _optional(out, fact, FK.quantityOf, q.subject and entity_iri(q.subject))
+        _provenance(out, fact, art, q.sentence, q.span, q.rule)
 
 
-def _optional(g: Graph, s, p, o) -> None:
+def _optional(out: list, s, p, o) -> None:
     if o:
-        g.add((s, p, o))
+        out.append((s, p, o))
 
 
-def _article(g: Graph, art: URIRef, x: Extraction) -> None:
+def _article(out: list, art: Iri, x: Extraction) -> None:
     a = x.article
-    g.add((art, RDF.type, FK.Article))
-    g.add((art, SCHEMA.headline, Literal(a.title, lang="zh")))
-    g.add((art, FK.sourceFile, Literal(a.source)))
-    _optional(g, art, SCHEMA.datePublished, a.date and Literal(a.date, datatype=XSD.date))
-    _optional(g, art, FK.outlet, a.outlet and Literal(a.outlet, lang="zh"))
+    out.append((art, RDF.type, FK.Article))
+    out.append((art, SCHEMA.headline, _zh(a.title)))
+    out.append((art, FK.sourceFile, _plain(a.source)))
+    _optional(out, art, SCHEMA.datePublished, a.date and Lit(a.date, None, XSD_DATE))
+    _optional(out, art, FK.outlet, a.outlet and _zh(a.outlet))
     for author in a.authors:
-        g.add((art, SCHEMA.author, Literal(author, lang="zh")))
+        out.append((art, SCHEMA.author, _zh(author)))
 
 
-def _entity(g: Graph, e: Entity, art: URIRef) -> None:
+def _entity(out: list, e: Entity, art: Iri) -> None:
     iri = entity_iri(e)
     for m in e.mentions:
-        mention = ID[f"mention/{art.rsplit('/', 1)[-1]}-{m.span.start}-{m.span.end}"]
-        g.add((mention, RDF.type, FK.Mention))
-        g.add((mention, FK.mentionOf, iri))
-        g.add((mention, PROV.wasDerivedFrom, art))
-        g.add((mention, FK.spanText, Literal(m.span.text, lang="zh")))
-        g.add((mention, FK.spanStart, Literal(m.span.start)))
-        g.add((mention, FK.spanEnd, Literal(m.span.end)))
-        g.add((mention, FK.rule, Literal(m.rule)))
-    g.add((iri, RDF.type, FK[e.type]))
-    g.add((iri, RDFS.label, Literal(e.name, lang="zh")))
+        mention = _id(f"mention/{art.rsplit('/', 1)[-1]}-{m.span.start}-{m.span.end}")
+        out.append((mention, RDF.type, FK.Mention))
+        out.append((mention, FK.mentionOf, iri))
+        out.append((mention, PROV.wasDerivedFrom, art))
+        out.append((mention, FK.spanText, _zh(m.span.text)))
+        out.append((mention, FK.spanStart, _integer(m.span.start)))
+        out.append((mention, FK.spanEnd, _integer(m.span.end)))
+        out.append((mention, FK.rule, _plain(m.rule)))
+    out.append((iri, RDF.type, FK[e.type]))
+    out.append((iri, RDFS.label, _zh(e.name)))
     for alias in sorted(e.aliases):
-        g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+        out.append((iri, SKOS.altLabel, _zh(alias)))
     if e.code:
-        g.add((iri, FK.adminCode, Literal(e.code)))
+        out.append((iri, FK.adminCode, _plain(e.code)))
     if e.parent is not None:
-        g.add((iri, FK.partOf, entity_iri(e.parent)))
+        out.append((iri, FK.partOf, entity_iri(e.parent)))
     if e.location is not None:
-        g.add((iri, FK.locatedIn, entity_iri(e.location)))
+        out.append((iri, FK.locatedIn, entity_iri(e.location)))
     if e.mentions:
-        g.add((iri, FK.mentionedIn, art))
+        out.append((iri, FK.mentionedIn, art))
     if e.role:
-        g.add((iri, FK.role, Literal(e.role, lang="zh")))
+        out.append((iri, FK.role, _zh(e.role)))
     if not e.resolved:
-        g.add((iri, FK.resolved, Literal(False)))
-    g.add((iri, FK.rule, Literal(e.rule)))
+        out.append((iri, FK.resolved, Lit("false", None, XSD_BOOLEAN)))
+    out.append((iri, FK.rule, _plain(e.rule)))
 
 
-def _provenance(g: Graph, fact: URIRef, art: URIRef, sentence, span, rule: str) -> None:
-    g.add((fact, PROV.wasDerivedFrom, art))
-    g.add((fact, FK.sourceText, Literal(sentence.text, lang="zh")))
-    g.add((fact, FK.sentenceStart, Literal(sentence.start)))
-    g.add((fact, FK.sentenceEnd, Literal(sentence.end)))
+def _provenance(out: list, fact: Iri, art: Iri, sentence, span, rule: str) -> None:
+    out.append((fact, PROV.wasDerivedFrom, art))
+    out.append((fact, FK.sourceText, _zh(sentence.text)))
+    out.append((fact, FK.sentenceStart, _integer(sentence.start)))
+    out.append((fact, FK.sentenceEnd, _integer(sentence.end)))
     if span is not None:
-        g.add((fact, FK.spanText, Literal(span.text, lang="zh")))
-        g.add((fact, FK.spanStart, Literal(span.start)))
-        g.add((fact, FK.spanEnd, Literal(span.end)))
-    g.add((fact, FK.rule, Literal(rule)))
+        out.append((fact, FK.spanText, _zh(span.text)))
+        out.append((fact, FK.spanStart, _integer(span.start)))
+        out.append((fact, FK.spanEnd, _integer(span.end)))
+    out.append((fact, FK.rule, _plain(rule)))

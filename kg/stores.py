@@ -186,8 +186,9 @@ class OxigraphStore(Store):
             if self.store.contains_named_graph(self.ox.NamedNode(name)):
                 self.drop_graph(name)
         triples = "".join(ntriples for _, ntriples in graphs)
-        quads = "".join(line[:-2] + f" <{name}> .\n" for name, ntriples in graphs
-                        for line in ntriples.splitlines() if line)
+        # An N-Triples line ends in " .\n" and a literal cannot hold a raw line break,
+        # so naming the graph at every line end turns the triples into quads.
+        quads = "".join(ntriples.replace(" .\n", f" <{name}> .\n") for name, ntriples in graphs)
         self.store.bulk_load((triples + quads).encode("utf-8"), format=self.ox.RdfFormat.N_QUADS)
         self.changed = True
 

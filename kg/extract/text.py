@@ -89,8 +89,11 @@ class SmallLexicon:
         return found
 
 
-def longest_matches(text: str, lexicons: Lexicon | SmallLexicon | Iterable[Lexicon | SmallLexicon], taken: Iterable[tuple[int, int]] = ()
-                    ) -> Iterator[tuple[int, int, str]]:
+AnyLexicon = Lexicon | SmallLexicon
+
+
+def longest_matches(text: str, lexicons: AnyLexicon | Iterable[AnyLexicon],
+                    taken: Iterable[tuple[int, int]] = ()) -> Iterator[tuple[int, int, str]]:
     """Leftmost-longest matches of the lexicons' words together, skipping spans already taken:
     from left to right, the longest word starting at a position wins and the next match
     starts after it."""
