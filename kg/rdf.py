@@ -40,6 +40,7 @@ ID = Namespace("https://w3id.org/fupin-kg/id/")
 SCHEMA = _Terms("https://schema.org/")
 PREFIXES = {"fk": FK, "id": ID, "schema": SCHEMA, "prov": PROV, "rdfs": RDFS, "skos": SKOS,
             "xsd": XSD, "rdf": RDF}
+XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN = (str(XSD[t]) for t in ("integer", "decimal", "date", "boolean"))
 
 
 class Iri(str):
@@ -71,9 +72,6 @@ def _integer(n: int) -> Lit:
 
 def _decimal(d) -> Lit:
     return Lit(str(d), None, XSD_DECIMAL)
-
-
-XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN = (str(XSD[t]) for t in ("integer", "decimal", "date", "boolean"))
 
 
 def _id(path: str) -> Iri:
