@@ -27,7 +27,7 @@ from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
 from .rdf import article_iri, article_ntriples, to_dataset
-from .read import iter_inputs, read_article
+from .read import file_digest, iter_inputs, read_article
 from .stores import Store, open_store
 from .validate import Violation, validate
 from .view import render_page, select
@@ -72,21 +72,31 @@ class _Outcome:
     error: KgError | None = None
 
 
-_known_graphs: set[str] = set()
+@dataclass(frozen=True)
+class _Stored:
+    """What a persistent store already holds: report graphs, and digests of their files."""
+
+    graphs: frozenset[str] = frozenset()
+    digests: frozenset[str] = frozenset()
+
+
+_stored = _Stored()
 _keep_extraction = True
 
 
-def _start_worker(known: set[str], keep_extraction: bool) -> None:
-    global _known_graphs, _keep_extraction
-    _known_graphs, _keep_extraction = known, keep_extraction
+def _start_worker(stored: _Stored, keep_extraction: bool) -> None:
+    global _stored, _keep_extraction
+    _stored, _keep_extraction = stored, keep_extraction
     gazetteer.reconnect()
 
 
 def _process(path: Path) -> _Outcome:
     """Extraction is a pure function of one report: this runs in any process."""
     try:
+        if _stored.digests and file_digest(path) in _stored.digests:
+            return _Outcome(path, unchanged=True)  # the same bytes: not even decoded
         article = read_article(path)
-        if str(article_iri(article.doc_id)) in _known_graphs:
+        if str(article_iri(article.doc_id)) in _stored.graphs:
             return _Outcome(path, unchanged=True)
         extraction = extract_article(article)
     except KgError as err:
@@ -98,17 +108,17 @@ def _process(path: Path) -> _Outcome:
     return _Outcome(path, summary, extraction if _keep_extraction else None, name, ntriples)
 
 
-def _outcomes(files: list[Path], known: set[str], keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
+def _outcomes(files: list[Path], stored: _Stored, keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
     """Each file's outcome, in order.  With several jobs at most IN_FLIGHT reports are
     processed ahead of the caller, so a store slower than extraction does not make
     finished reports pile up in memory."""
     if jobs <= 1:
-        _start_worker(known, keep_extraction)
+        _start_worker(stored, keep_extraction)
         yield from map(_process, files)
         return
     preload()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(known, keep_extraction)) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=(stored, keep_extraction)) as pool:
         in_flight: deque = deque()
         for path in files:
             in_flight.append(pool.apply_async(_process, (path,)))
@@ -129,12 +139,13 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
         raise KgError("--out", "give an output folder, or a persistent --store")
     report = BuildReport()
     by_source = target.graphs_by_source() if target is not None else {}
-    known = {g for graphs in by_source.values() for g in graphs}
+    stored = _Stored(frozenset(g for graphs in by_source.values() for g in graphs),
+                     frozenset(target.source_digests()) if target is not None else frozenset())
     extractions: list[Extraction] = []
     seen: set[tuple[str, str]] = set()
     keep = target is None or out is not None
     batch: list[_Outcome] = []
-    for i, outcome in enumerate(_outcomes(files, known, keep, jobs), 1):
+    for i, outcome in enumerate(_outcomes(files, stored, keep, jobs), 1):
         if progress:
             progress(i, len(files), outcome.path)
         if outcome.error is not None:

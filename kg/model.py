@@ -45,6 +45,7 @@ class Article:
     date: str | None = None  # ISO date
     outlet: str | None = None
     authors: tuple[str, ...] = ()
+    file_digest: str | None = None  # hash of the file's bytes: an unchanged file is not read again
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,7 @@ def _article(out: list, art: Iri, x: Extraction) -> None:
     out.append((art, RDF.type, FK.Article))
     out.append((art, SCHEMA.headline, _zh(a.title)))
     out.append((art, FK.sourceFile, _plain(a.source)))
+    _optional(out, art, FK.sourceDigest, a.file_digest and _plain(a.file_digest))
     _optional(out, art, SCHEMA.datePublished, a.date and Lit(a.date, None, XSD_DATE))
     _optional(out, art, FK.outlet, a.outlet and _zh(a.outlet))
     for author in a.authors:

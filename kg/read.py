@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -57,7 +58,16 @@ def read_article(path: Path) -> Article:
         raw = html_to_text(raw, path)
     elif path.suffix.lower() == ".md":
         raw = markdown_to_text(raw)
-    return clean(raw, source=path.name, where=path)
+    return replace(clean(raw, source=path.name, where=path), file_digest=_digest(data))
+
+
+def file_digest(path: Path) -> str:
+    """The hash read_article records of a file's bytes, without decoding it."""
+    return _digest(_read_bytes(path))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:16]
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -84,6 +84,11 @@ class Store(ABC):
             found.setdefault(str(row[0]), set()).add(str(row[1]))
         return found
 
+    def source_digests(self) -> set[str]:
+        """The digests of the files the stored reports were read from."""
+        return {str(row[0]) for row in self.query(
+            "SELECT DISTINCT ?digest WHERE { GRAPH ?g { ?g fk:sourceDigest ?digest } }")}
+
     def dataset(self) -> Dataset:
         """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
         ds = new_dataset()

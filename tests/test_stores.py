@@ -3,8 +3,10 @@ import shutil
 
 import pytest
 
+from kg import build as build_module
 from kg.build import build
 from kg.query import fill, run_query, saved_queries
+from kg.read import read_article
 from kg.stores import open_store
 
 from .helpers import DATA, free_port, running
@@ -61,6 +63,18 @@ def test_stores_oxigraph_build_is_incremental(tmp_path):
     third = build([folder], None, store=spec, check_shapes=False)
     assert (third.articles, third.unchanged) == (1, 1)
     assert len(open_store(spec).graph_names()) == 2  # the changed report replaced its old graph
+
+
+def test_stores_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([DATA], None, store=spec, check_shapes=False)
+    (tmp_path / "gbk.txt").write_bytes((DATA / "dev-01.txt").read_text(encoding="utf-8").encode("gb18030"))
+    read = []
+    monkeypatch.setattr(build_module, "read_article", lambda path: read.append(path.name) or read_article(path))
+    again = build([DATA, tmp_path / "gbk.txt"], None, store=spec, check_shapes=False)
+    # Same bytes: skipped by digest, unread.  The same text in another encoding is read,
+    # then known by its text and skipped too.
+    assert read == ["gbk.txt"] and (again.articles, again.unchanged) == (0, 7)
 
 
 @pytest.fixture
