@@ -26,7 +26,7 @@ from .formats import serialize, union, write_atomic
 from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
-from .rdf import article_iri, article_ntriples, to_dataset
+from .rdf import ReportNTriples, article_iri, article_ntriples, to_dataset
 from .read import file_digest, iter_inputs, read_article
 from .stores import Store, open_store
 from .validate import Violation, validate
@@ -66,8 +66,7 @@ class _Outcome:
     path: Path
     summary: _Summary | None = None
     extraction: Extraction | None = None  # memory builds keep the whole extraction
-    graph_name: str | None = None  # store builds send the report's graph as N-Triples
-    ntriples: str | None = None
+    ntriples: ReportNTriples | None = None  # what store builds send of the report
     unchanged: bool = False
     error: KgError | None = None
 
@@ -104,8 +103,7 @@ def _process(path: Path) -> _Outcome:
     summary = _Summary(article.source, [(e.type, e.key) for e in extraction.entities if e.mentions],
                        Counter(pairings=len(extraction.pairings), money=len(extraction.money),
                                quantities=len(extraction.quantities)), extraction.warnings)
-    name, ntriples = article_ntriples(extraction)
-    return _Outcome(path, summary, extraction if _keep_extraction else None, name, ntriples)
+    return _Outcome(path, summary, extraction if _keep_extraction else None, article_ntriples(extraction))
 
 
 def _outcomes(files: list[Path], stored: _Stored, keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
@@ -217,10 +215,10 @@ def _validation(graph: Graph | None) -> Iterator[Callable[[], list[Violation]]]:
 def _store(store: Store, batch: list[_Outcome], by_source: dict[str, set[str]]) -> None:
     """Each report replaces its own graph, and the graph its file had before, if it changed."""
     for outcome in batch:
-        for old in by_source.get(outcome.summary.source, set()) - {outcome.graph_name}:
+        for old in by_source.get(outcome.summary.source, set()) - {outcome.ntriples.graph}:
             store.drop_graph(old)
     if batch:
-        store.replace_graphs([(o.graph_name, o.ntriples) for o in batch])
+        store.replace_graphs([o.ntriples for o in batch])
 
 
 def _count(report: BuildReport, summary: _Summary, seen: set[tuple[str, str]]) -> None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import NamedTuple
+from dataclasses import dataclass
 from importlib.resources import files
+from typing import NamedTuple
 
 from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
@@ -144,10 +145,27 @@ def _rdflib(term: str | Lit) -> URIRef | Literal:
     return term if isinstance(term, URIRef) else URIRef(term)
 
 
-def article_ntriples(x: Extraction) -> tuple[str, str]:
-    """One report's triples as N-Triples text: what a store loads, without rdflib terms."""
-    return article_iri(x.article.doc_id), "".join(
-        f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in dict.fromkeys(report_triples(x)))
+@dataclass(frozen=True)
+class ReportNTriples:
+    """One report's triples as N-Triples text, what a persistent store loads (no rdflib terms).
+
+    ``derived`` are the triples about the nodes this report alone mints, its mentions
+    and facts, each of which says ``prov:wasDerivedFrom`` the report: no other report
+    can state them.  ``stated`` is the rest: the article node and what the report says
+    about places, organisations and people that other reports may describe too."""
+
+    graph: str
+    derived: str
+    stated: str
+
+
+def article_ntriples(x: Extraction) -> ReportNTriples:
+    triples = dict.fromkeys(report_triples(x))
+    derived_nodes = {s for s, p, _ in triples if p == PROV.wasDerivedFrom}
+    derived, stated = [], []
+    for s, p, o in triples:
+        (derived if s in derived_nodes else stated).append(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n")
+    return ReportNTriples(article_iri(x.article.doc_id), "".join(derived), "".join(stated))
 
 
 NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})

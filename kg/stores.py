@@ -9,13 +9,23 @@
 
 Every store answers queries as an rdflib ``Result``, so output formats and
 the HTTP endpoint do not care which store is behind them, and on all three
-the default graph is the set union of the reports' graphs.  rdflib's union is
-a set; Oxigraph's ``use_default_graph_as_union`` is a bag (an entity described
-in 80 reports matches 80 times, inflating joins and sums), so the persistent
-stores keep the union as a real default graph: a report's triples go into its
-named graph and into the default graph, and dropping a report retracts from
-the default graph only what no other report states.  Classes are imported
-only when their store is used.
+the default graph is the set union of what the reports say.  rdflib's union
+is a set; Oxigraph's ``use_default_graph_as_union`` is a bag (an entity
+described in 80 reports matches 80 times, inflating joins and sums), so the
+persistent stores keep the union as a real default graph.  They do not store
+every triple twice, though, which made loading most of a large build:
+
+* a report's mentions and facts are its alone (each is ``prov:wasDerivedFrom``
+  the report), so they are stored once, in the default graph, and dropping
+  the report deletes them by that link;
+* the rest of what it states (the article node, and what it says about
+  places, organisations and people other reports describe too) goes into its
+  named graph as well, so that dropping it retracts from the default graph
+  only what no other report states.
+
+``Store.dataset()`` puts each report's whole graph back together, so exports
+and the viewer do not depend on the store.  Classes are imported only when
+their store is used.
 """
 from __future__ import annotations
 
@@ -32,17 +42,23 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
 from .model import KgError
-from .rdf import PREFIXES, new_dataset
+from .rdf import PREFIXES, ReportNTriples, new_dataset
 
 STORES = {
     "memory": "kg.stores:MemoryStore",
     "oxigraph": "kg.stores:OxigraphStore",
     "sparql": "kg.stores:SparqlStore",
 }
-# Triples of one report's graph that no other graph states leave the default graph with it.
-RETRACT = ("DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+# Dropping a report: its mentions and facts go, and what it stated leaves the default graph
+# unless another report's graph states it too.
+RETRACT = ("DELETE {{ ?node ?p ?o }} WHERE {{ ?node <http://www.w3.org/ns/prov#wasDerivedFrom> <{name}> ; "
+           "?p ?o }} ;\n"
+           "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
            "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{name}>) }} }} ;\n"
            "DROP SILENT GRAPH <{name}>")
+# Each report's whole graph: what its named graph holds, and its mentions and facts.
+WHOLE_GRAPHS = ("SELECT ?g ?s ?p ?o WHERE { { GRAPH ?g { ?s ?p ?o } } "
+                "UNION { ?s prov:wasDerivedFrom ?g ; ?p ?o } }")
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 
 
@@ -61,16 +77,11 @@ class Store(ABC):
     def update(self, sparql: str) -> None: ...
 
     @abstractmethod
-    def replace_graph(self, name: str, ntriples: str) -> None:
-        """Put a report's triples (N-Triples text) in its named graph, dropping what it held."""
-
-    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
-        """Several reports' graphs at once, as (name, N-Triples) pairs; stores may batch them."""
-        for name, ntriples in graphs:
-            self.replace_graph(name, ntriples)
+    def replace_graphs(self, reports: list[ReportNTriples]) -> None:
+        """Put each report's triples in the store, replacing what its graph held before."""
 
     def drop_graph(self, name: str) -> None:
-        """Remove a report's graph, and from the union what only that report stated."""
+        """Remove a report: its mentions and facts, and from the union what only it stated."""
         self.update(RETRACT.format(name=name))
 
     def graph_names(self) -> set[str]:
@@ -92,7 +103,7 @@ class Store(ABC):
     def dataset(self) -> Dataset:
         """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
         ds = new_dataset()
-        for row in self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        for row in self.query(WHOLE_GRAPHS):
             ds.graph(row[0]).add((row[1], row[2], row[3]))
         return ds
 
@@ -138,9 +149,10 @@ class MemoryStore(Store):
     def update(self, sparql: str) -> None:
         self.ds.update(sparql, initNs=PREFIXES)
 
-    def replace_graph(self, name: str, ntriples: str) -> None:
-        self.drop_graph(name)
-        self.ds.graph(URIRef(name)).parse(data=ntriples, format="nt")
+    def replace_graphs(self, reports: list[ReportNTriples]) -> None:
+        for report in reports:
+            self.drop_graph(report.graph)
+            self.ds.graph(URIRef(report.graph)).parse(data=report.derived + report.stated, format="nt")
 
     def drop_graph(self, name: str) -> None:
         self.ds.remove_graph(self.ds.graph(URIRef(name)))
@@ -183,21 +195,17 @@ class OxigraphStore(Store):
         except SyntaxError as err:
             raise KgError("update", f"SPARQL syntax error: {err}") from None
 
-    def replace_graph(self, name: str, ntriples: str) -> None:
-        self.replace_graphs([(name, ntriples)])
-
-    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
-        """One bulk load for the batch (three times faster than a transaction per report),
-        into the reports' graphs and into the default graph, their union."""
-        for name, _ in graphs:
-            if self.store.contains_named_graph(self.ox.NamedNode(name)):
-                self.drop_graph(name)
-        triples = "".join(ntriples for _, ntriples in graphs)
+    def replace_graphs(self, reports: list[ReportNTriples]) -> None:
+        """One bulk load for the batch (three times faster than a transaction per report)."""
+        for report in reports:
+            if self.store.contains_named_graph(self.ox.NamedNode(report.graph)):
+                self.drop_graph(report.graph)
+        union = "".join(report.derived + report.stated for report in reports)
         # An N-Triples line ends in " .\n" and a literal cannot hold a raw line break,
         # so naming the graph at every line end turns the triples into quads.
-        quads = "".join(ntriples.replace(" .\n", f" <{name}> .\n") for name, ntriples in graphs)
+        graphs = "".join(report.stated.replace(" .\n", f" <{report.graph}> .\n") for report in reports)
         # lenient: skip IRI validation (12% faster); the text is kg.rdf's, whose IRIs are ASCII and built here.
-        self.store.bulk_load((triples + quads).encode("utf-8"), format=self.ox.RdfFormat.N_QUADS, lenient=True)
+        self.store.bulk_load((union + graphs).encode("utf-8"), format=self.ox.RdfFormat.N_QUADS, lenient=True)
         self.bulk_loads += 1
 
     def graph_names(self) -> set[str]:
@@ -249,15 +257,12 @@ class SparqlStore(Store):
     def update(self, sparql: str) -> None:
         self._post(self.update_url, {"update": with_prefixes(sparql)}, "*/*")
 
-    def replace_graph(self, name: str, ntriples: str) -> None:
-        self.replace_graphs([(name, ntriples)])
-
-    def replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
-        """One update request for the batch, into the reports' graphs and the default graph."""
-        drops = "".join(RETRACT.format(name=name) + " ;\n" for name, _ in graphs)
-        union = "".join(ntriples for _, ntriples in graphs)
-        data = "".join(f"GRAPH <{name}> {{\n{ntriples}\n}}\n" for name, ntriples in graphs)
-        self.update(f"{drops}INSERT DATA {{\n{union}{data}}}")
+    def replace_graphs(self, reports: list[ReportNTriples]) -> None:
+        """One update request for the batch."""
+        drops = "".join(RETRACT.format(name=report.graph) + " ;\n" for report in reports)
+        union = "".join(report.derived + report.stated for report in reports)
+        graphs = "".join(f"GRAPH <{report.graph}> {{\n{report.stated}\n}}\n" for report in reports)
+        self.update(f"{drops}INSERT DATA {{\n{union}{graphs}}}")
 
 
 class _Bytes:

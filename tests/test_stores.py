@@ -2,6 +2,7 @@
 import shutil
 
 import pytest
+from rdflib import Literal
 
 from kg import build as build_module
 from kg.build import build
@@ -25,6 +26,11 @@ def answers(store) -> dict:
     return out
 
 
+def _quads(ds) -> set:
+    """A dataset's quads, literals by value (Oxigraph writes 5960000.0 as 5960000)."""
+    return {(g, s, p, o.toPython() if isinstance(o, Literal) else o) for s, p, o, g in ds.quads()}
+
+
 def _plain(term):
     if term is None:
         return None
@@ -46,6 +52,19 @@ def test_stores_oxigraph_embedded_matches_memory(tmp_path, memory_answers):
     assert len(store.graph_names()) == 6
     assert answers(store) == memory_answers
     assert any(memory_answers[("pairings", ())])
+
+
+def test_stores_oxigraph_gives_back_each_report_whole(tmp_path):
+    """Mentions and facts are stored once, outside the report graphs; export puts them back."""
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([DATA], None, store=spec, check_shapes=False)
+    build([DATA], tmp_path / "mem", check_shapes=False)
+    store = open_store(spec)
+    assert _quads(store.dataset()) == _quads(open_store("memory", tmp_path / "mem").dataset())
+    in_named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m fk:mentionOf ?e } }"
+    in_union = "SELECT (COUNT(*) AS ?n) WHERE { ?m fk:mentionOf ?e }"
+    assert list(run_query(store, in_named))[0][0].toPython() == 0
+    assert list(run_query(store, in_union))[0][0].toPython() > 100
 
 
 def test_stores_oxigraph_build_is_incremental(tmp_path):
