@@ -69,3 +69,21 @@ def test_rdf_ontology_documents_every_term():
 def test_rdf_turtle_is_deterministic(extractions):
     xs = list(extractions.values())
     assert serialize(to_dataset(xs), "ttl") == serialize(to_dataset(xs), "ttl")
+
+
+def test_rdf_ntriples_split_mentions_and_facts_from_what_others_may_state(extractions):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import PROV
+
+    from kg.rdf import article_ntriples
+
+    x = extractions["seed-jizhou-gulang.txt"]
+    report = article_ntriples(x)
+    derived, stated = Graph().parse(data=report.derived, format="nt"), Graph().parse(data=report.stated, format="nt")
+    art = URIRef(report.graph)
+    assert set(derived.subjects()) == set(derived.subjects(PROV.wasDerivedFrom, art))
+    assert set(derived.subjects(RDF.type, FK.MoneyFact)) and set(derived.subjects(FK.mentionOf))
+    assert not set(stated.subjects(PROV.wasDerivedFrom)) and (art, RDF.type, FK.Article) in stated
+    assert (ID["region/620622"], RDF.type, FK.County) in stated
+    whole = to_dataset([x]).graph(art)
+    assert set(derived) | set(stated) == set(whole) and not set(derived) & set(stated)
