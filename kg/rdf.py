@@ -19,9 +19,10 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib import namespace
 
 from .model import Entity, Extraction
+
 
 class _Terms(Namespace):
     """A namespace whose terms are made once: rdflib's make a new URIRef on every look-up."""
@@ -39,6 +40,8 @@ _TERMS: dict[tuple[str, str], URIRef] = {}
 FK = _Terms("https://w3id.org/fupin-kg/ontology#")
 ID = Namespace("https://w3id.org/fupin-kg/id/")
 SCHEMA = _Terms("https://schema.org/")
+# rdflib's own vocabularies check each look-up (a microsecond, a thousand times per report).
+PROV, RDF, RDFS, SKOS = (_Terms(str(ns)) for ns in (namespace.PROV, namespace.RDF, namespace.RDFS, namespace.SKOS))
 PREFIXES = {"fk": FK, "id": ID, "schema": SCHEMA, "prov": PROV, "rdfs": RDFS, "skos": SKOS,
             "xsd": XSD, "rdf": RDF}
 XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN = (str(XSD[t]) for t in ("integer", "decimal", "date", "boolean"))
