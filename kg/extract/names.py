@@ -89,7 +89,7 @@ PRODUCT_VERB = re.compile(r"(种|养|卖|销售|推出|打造|品牌)$")
 PRODUCTS_AFTER_LIST = r"等(?:特色|农副|农特|名优|地方|优质|扶贫)*产品"
 LIST_BEFORE_PRODUCTS = re.compile(
     rf"(?P<items>[\u4e00-\u9fff]{{2,8}}(?:、[\u4e00-\u9fff]{{2,8}})+){PRODUCTS_AFTER_LIST}")
-PRODUCTS_CUE = re.compile(PRODUCTS_AFTER_LIST)
+PRODUCT_LIST_END = re.compile(PRODUCTS_AFTER_LIST)
 # A list is looked for only this far before its 等…产品: trying the list pattern at every
 # character of a report was a tenth of its extraction time.
 LIST_REACH = 240
@@ -241,7 +241,7 @@ def _documents(text: str) -> list[Mention]:
 
 def _product_lists(text: str) -> Iterator[re.Match]:
     searched_to = 0
-    for cue in PRODUCTS_CUE.finditer(text):
+    for cue in PRODUCT_LIST_END.finditer(text):
         yield from LIST_BEFORE_PRODUCTS.finditer(text, max(searched_to, cue.start() - LIST_REACH), cue.end())
         searched_to = cue.end()
 
