@@ -93,19 +93,35 @@ def cmd_validate(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    import json
+
     from .evaluate import evaluate
 
     result = evaluate(args.gold)
-    for a in result.articles:
-        if not args.quiet:
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    if not args.quiet:
+        for a in result.articles:
             print(f"{a.name}: entities {a.entities.matched}/{a.entities.predicted}/{a.entities.gold}  "
                   f"typed {a.typed.matched}/{a.typed.predicted}/{a.typed.gold}  "
                   f"pairings {a.pairings.matched}/{a.pairings.predicted}/{a.pairings.gold}  "
                   f"money {a.money.matched}/{a.money.predicted}/{a.money.gold}  (matched/predicted/gold)")
             print("    missed: " + (", ".join(a.missed) or "-"))
             print("    extra:  " + (", ".join(a.extra) or "-"))
+            if a.missed_pairings or a.extra_pairings:
+                print("    pairings missed: " + (", ".join(a.missed_pairings) or "-"))
+                print("    pairings extra:  " + (", ".join(a.extra_pairings) or "-"))
             for note in a.notes:
                 print("    " + note)
+    if args.by:
+        for title, kind in (("by type", "by_type"), ("by rule", "by_rule")):
+            if args.by in (kind[3:], "all"):
+                print(f"{title}:")
+                for key, tally in result.breakdown(kind).items():
+                    print(f"  {key:40} P={tally.precision:.3f} ({tally.matched}/{tally.predicted})"
+                          f"  R={tally.recall:.3f} ({tally.found if tally.found is not None else tally.matched}"
+                          f"/{tally.gold})")
     print(result.summary())
     return 0
 
@@ -181,6 +197,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score the extraction against gold annotations (NAME.gold.json)")
     p.add_argument("gold", nargs="+", type=Path, help="gold files or folders of them, beside the reports")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.add_argument("--by", choices=("type", "rule", "all"),
+                   help="also print precision and recall per entity type, per rule, or both")
+    p.add_argument("--json", action="store_true", help="print everything as JSON instead")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("view", help="write a viewer page for the graph, a neighbourhood or a subset")

@@ -1,43 +1,46 @@
 """Score builds against gold annotations, by the rules of the project's GOLD.md.
 
-A gold file ``NAME.gold.json`` sits beside ``NAME.txt`` and lists the
-entities (name, type, aliases, code), pairings and money a careful reader
-finds.  Each article is built in-process and its graph compared:
+A gold file ``NAME.gold.json`` names its report (``"file"``, else the
+``NAME.txt``/``.html``/``.md`` beside it) and lists the entities (name, type,
+aliases, code), pairings and money a careful reader finds.  Each report is
+built in-process, its graph written as Turtle and read back (so the graph is
+seen exactly as the shared scorer sees ``graph.ttl``), and compared:
 
 * entities match on any surface form (whitespace, quotes and 《》 ignored,
   full-width folded), within the coarse group of their type; divisions also
   match by code or when a label ends with the gold form; projects and
   organisations also match when one name contains the other (4+ characters).
-  Only entities the article mentions count, not parents added from the
+  Only entities the report mentions count, not parents added from the
   gazetteer.  "typed" requires the exact type as well.
 * pairings match on both ends; money on the amount within 0.5 %, then on
-  donor and recipient where the gold names them ("attribution").
+  donor and recipient where the gold names them ("attribution"); where the
+  gold gives a money item a ``"kind"``, the fact's ``fk:moneyKind`` is scored
+  against it too.
 
-Totals are micro-averaged over articles; the last line has the same shape as
-the evaluation script the project is judged with, so the two can be compared.
+Besides the totals, precision and recall per entity type (precision by the
+type the graph gives, recall by the gold type) and per rule (which rule made
+the entity or pairing).  Totals are micro-averaged over reports; the summary
+line has the shape of the shared scorer's last line, and the same numbers.
 """
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .formats import union
-from .model import ORG_TYPES, REGION_TYPES, KgError
+from .formats import serialize
+from .model import ENTITY_TYPES, KgError, group_of_type
 from .pipeline import extract_file
 from .rdf import FK, SCHEMA, to_dataset
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel, SCHEMA.name, SCHEMA.alternateName)
-GROUPS = {**{t: "Region" for t in REGION_TYPES}, **{t: "Organization" for t in ORG_TYPES}}
-
-
-def group(entity_type: str) -> str:
-    return GROUPS.get(entity_type, entity_type)
+REPORT_SUFFIXES = (".txt", ".html", ".htm", ".md")
 
 
 def normalise(name: str) -> str:
@@ -49,11 +52,15 @@ class Tally:
     matched: int = 0
     predicted: int = 0
     gold: int = 0
+    #: gold items found; differs from ``matched`` only where several predictions may find one gold
+    found: int | None = None
 
     def add(self, other: "Tally") -> None:
         self.matched += other.matched
         self.predicted += other.predicted
         self.gold += other.gold
+        if other.found is not None:
+            self.found = (self.found or 0) + other.found
 
     @property
     def precision(self) -> float:
@@ -61,7 +68,8 @@ class Tally:
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
+        found = self.matched if self.found is None else self.found
+        return found / self.gold if self.gold else 1.0
 
     @property
     def f1(self) -> float:
@@ -72,6 +80,11 @@ class Tally:
         return (f"{name} F1={self.f1:.3f} (P={self.precision:.3f} R={self.recall:.3f}; "
                 f"{self.matched}/{self.predicted} pred, {self.gold} gold)")
 
+    def as_dict(self) -> dict:
+        return {"matched": self.matched, "predicted": self.predicted, "gold": self.gold,
+                "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
 
 @dataclass
 class Node:
@@ -79,6 +92,7 @@ class Node:
     types: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
     code: str | None = None
+    rule: str = ""
 
 
 @dataclass
@@ -90,9 +104,15 @@ class ArticleScore:
     money: Tally
     attributed: int = 0
     attributable: int = 0
+    kinds_right: int = 0
+    kinds_due: int = 0
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    missed_pairings: list[str] = field(default_factory=list)
+    extra_pairings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    by_type: dict[str, Tally] = field(default_factory=dict)
+    by_rule: dict[str, Tally] = field(default_factory=dict)
 
 
 def _local(term) -> str:
@@ -100,10 +120,10 @@ def _local(term) -> str:
 
 
 def graph_nodes(g: Graph) -> dict[URIRef, Node]:
-    """Typed entities the article mentions, with their normalised labels and code."""
+    """Typed entities the report mentions, with their normalised labels, code and rule."""
     nodes: dict[URIRef, Node] = {}
     for s, t in g.subject_objects(RDF.type):
-        if _local(t) in GROUPS or _local(t) in ("Project", "Person", "Product", "Document", "Event"):
+        if _local(t) in ENTITY_TYPES:
             nodes.setdefault(s, Node(s)).types.add(_local(t))
     mentioned = set(g.subjects(FK.mentionedIn, None))
     if mentioned:
@@ -112,12 +132,13 @@ def graph_nodes(g: Graph) -> dict[URIRef, Node]:
         node.labels = {normalise(str(o)) for p in LABEL_PROPERTIES for o in g.objects(node.iri, p)}
         code = g.value(node.iri, FK.adminCode)
         node.code = str(code) if code is not None else None
+        node.rule = min((str(r) for r in g.objects(node.iri, FK.rule)), default="")
     return nodes
 
 
 def matches(node: Node, gold: dict) -> bool:
-    gold_group = group(gold["type"])
-    if node.types and gold_group not in {group(t) for t in node.types}:
+    gold_group = group_of_type(gold["type"])
+    if node.types and gold_group not in {group_of_type(t) for t in node.types}:
         return False
     forms = {normalise(gold["name"])} | {normalise(a) for a in gold.get("aliases", [])}
     if node.labels & forms:
@@ -149,12 +170,19 @@ def _align(nodes: dict[URIRef, Node], golds: list[dict], typed: bool) -> dict[in
     return pairs
 
 
+def _labels(g: Graph, iri) -> set[str]:
+    return {normalise(str(o)) for p in LABEL_PROPERTIES for o in g.objects(iri, p)}
+
+
 def _is(g: Graph, nodes: dict[URIRef, Node], iri, gold: dict | None) -> bool:
     if gold is None:
         return False
-    node = nodes.get(iri) or Node(iri, labels={normalise(str(o)) for p in LABEL_PROPERTIES
-                                               for o in g.objects(iri, p)})
-    return matches(node, gold)
+    return matches(nodes.get(iri) or Node(iri, labels=_labels(g, iri)), gold)
+
+
+def _label(g: Graph, iri) -> str:
+    label = g.value(iri, RDFS.label)
+    return str(label) if label is not None else _local(iri)
 
 
 def score_graph(g: Graph, gold: dict, name: str = "") -> ArticleScore:
@@ -169,13 +197,71 @@ def score_graph(g: Graph, gold: dict, name: str = "") -> ArticleScore:
     aligned = set(coarse.values())
     result.extra = sorted("|".join(sorted(n.labels)) + "/" + ",".join(sorted(n.types))
                           for iri, n in nodes.items() if iri not in aligned)
+    _entity_breakdown(result, nodes, golds, coarse)
+    _score_pairings(result, g, nodes, gold, by_name)
+    _score_money(result, g, nodes, gold, by_name)
+    return result
 
-    predicted_pairs = set(g.subject_objects(FK.assists))
+
+def _entity_breakdown(result: ArticleScore, nodes: dict[URIRef, Node], golds: list[dict],
+                      coarse: dict[int, URIRef]) -> None:
+    """Precision by the predicted type and rule; recall by the gold type (and, per rule, the
+    gold entities that rule's nodes found)."""
+    aligned = set(coarse.values())
+    by_type: dict[str, Tally] = defaultdict(Tally)
+    by_rule: dict[str, Tally] = defaultdict(lambda: Tally(found=0))
+    for iri, node in nodes.items():
+        for t in node.types:
+            by_type[t].predicted += 1
+            by_type[t].matched += iri in aligned
+        rule = by_rule[f"entity:{node.rule}"]
+        rule.predicted += 1
+        rule.matched += iri in aligned
+        rule.found += iri in aligned
+    for i, gold in enumerate(golds):
+        tally = by_type[gold["type"]]
+        tally.gold += 1
+        tally.found = (tally.found or 0) + (i in coarse)
+    for tally in by_type.values():
+        tally.found = tally.found or 0
+    gold_count = len(golds)
+    for tally in by_rule.values():
+        tally.gold = gold_count
+    result.by_type = dict(by_type)
+    result.by_rule = dict(by_rule)
+
+
+def _score_pairings(result: ArticleScore, g: Graph, nodes: dict[URIRef, Node], gold: dict,
+                    by_name: dict[str, dict]) -> None:
+    predicted = set(g.subject_objects(FK.assists))
     gold_pairs = gold.get("pairings", [])
-    found = sum(any(_is(g, nodes, h, by_name.get(p["helper"])) and _is(g, nodes, a, by_name.get(p["assisted"]))
-                    for h, a in predicted_pairs) for p in gold_pairs)
-    result.pairings = Tally(found, len(predicted_pairs), len(gold_pairs))
 
+    def hits(pair, gp) -> bool:
+        return _is(g, nodes, pair[0], by_name.get(gp["helper"])) and \
+            _is(g, nodes, pair[1], by_name.get(gp["assisted"]))
+    found = 0
+    used: set = set()
+    for gp in gold_pairs:
+        matching = [p for p in predicted if hits(p, gp)]
+        if matching:
+            found += 1
+            used.update(matching)
+        else:
+            result.missed_pairings.append(f"{gp['helper']} -> {gp['assisted']}")
+    result.extra_pairings = sorted(f"{_label(g, h)} -> {_label(g, a)}" for h, a in predicted - used)
+    result.pairings = Tally(found, len(predicted), len(gold_pairs))
+    rules = {(h, a): str(g.value(fact, FK.rule)) for fact in g.subjects(RDF.type, FK.PairingFact)
+             for h in g.objects(fact, FK.helper) for a in g.objects(fact, FK.assistedRegion)}
+    for pair in predicted:
+        tally = result.by_rule.setdefault(f"pairing:{rules.get(pair, '')}", Tally(found=0))
+        tally.predicted += 1
+        tally.matched += pair in used
+        tally.found += pair in used
+        tally.gold = len(gold_pairs)
+
+
+def _score_money(result: ArticleScore, g: Graph, nodes: dict[URIRef, Node], gold: dict,
+                 by_name: dict[str, dict]) -> None:
     amounts = {s: float(o.toPython()) for s, o in g.subject_objects(FK.amount) if isinstance(o, Literal)}
     used: set = set()
     hits = 0
@@ -199,8 +285,17 @@ def score_graph(g: Graph, gold: dict, name: str = "") -> ArticleScore:
                     result.attributed += 1
                 else:
                     result.notes.append(f"money {want:,.0f}: {role} should be {money[role]}")
+        if money.get("kind"):
+            result.kinds_due += 1
+            kind = g.value(hit, FK.moneyKind)
+            if kind is not None and _local(kind) == money["kind"]:
+                result.kinds_right += 1
+            else:
+                result.notes.append(f"money {want:,.0f}: kind should be {money['kind']}, "
+                                    f"is {_local(kind) if kind is not None else 'none'}")
+    for s in sorted(set(amounts) - used):
+        result.notes.append(f"money extra: {amounts[s]:,.0f}")
     result.money = Tally(hits, len(amounts), len(gold.get("money", [])))
-    return result
 
 
 @dataclass
@@ -213,32 +308,82 @@ class Evaluation:
             tally.add(getattr(a, kind))
         return tally
 
+    def breakdown(self, kind: str) -> dict[str, Tally]:
+        """Per-type or per-rule tallies summed over the reports (kind: by_type or by_rule)."""
+        totals: dict[str, Tally] = {}
+        for a in self.articles:
+            for key, tally in getattr(a, kind).items():
+                totals.setdefault(key, Tally(found=0)).add(tally)
+        if kind == "by_rule":  # each rule's recall is over every gold item of its kind
+            entity_gold = self.total("entities").gold
+            pairing_gold = self.total("pairings").gold
+            for key, tally in totals.items():
+                tally.gold = entity_gold if key.startswith("entity:") else pairing_gold
+        return dict(sorted(totals.items()))
+
     def summary(self) -> str:
         done = sum(a.attributed for a in self.articles)
         due = sum(a.attributable for a in self.articles)
         attribution = f"attribution {done}/{due}" + (f"={done / due:.3f}" if due else "")
-        return " | ".join([self.total("entities").line("entities"), self.total("typed").line("typed"),
+        line = " | ".join([self.total("entities").line("entities"), self.total("typed").line("typed"),
                            self.total("pairings").line("pairings"), self.total("money").line("money"),
                            attribution])
+        kinds_due = sum(a.kinds_due for a in self.articles)
+        if kinds_due:
+            right = sum(a.kinds_right for a in self.articles)
+            line += f" | money kind {right}/{kinds_due}={right / kinds_due:.3f}"
+        return line
+
+    def as_dict(self) -> dict:
+        def tallies(d: dict[str, Tally]) -> dict:
+            return {k: v.as_dict() for k, v in d.items()}
+        return {
+            "summary": self.summary(),
+            "totals": {k: self.total(k).as_dict() for k in ("entities", "typed", "pairings", "money")},
+            "attribution": {"right": sum(a.attributed for a in self.articles),
+                            "due": sum(a.attributable for a in self.articles)},
+            "by_type": tallies(self.breakdown("by_type")),
+            "by_rule": tallies(self.breakdown("by_rule")),
+            "articles": [{**{k: v for k, v in asdict(a).items() if k not in ("by_type", "by_rule")},
+                          **{k: getattr(a, k).as_dict() for k in ("entities", "typed", "pairings", "money")}}
+                         for a in self.articles],
+        }
 
 
 def gold_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        found += sorted(path.glob("*.gold.json")) if path.is_dir() else [path]
+        if path.is_dir():
+            found += sorted(path.glob("*.gold.json"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise KgError(path, "no such file or folder")
     if not found:
         raise KgError(paths[0] if paths else "gold", "no *.gold.json files found")
     return found
 
 
-def _article_beside(gold_path: Path, gold: dict) -> Path:
+def report_of(gold_path: Path, gold: dict) -> Path:
+    """The report a gold file annotates: the one its "file" names, else the one beside it."""
     if gold.get("file"):
-        return gold_path.with_name(gold["file"])
+        report = gold_path.with_name(gold["file"])
+        if not report.is_file():
+            raise KgError(gold_path, f"names {gold['file']}, which is not beside it")
+        return report
     stem = gold_path.name[: -len(".gold.json")]
-    for suffix in (".txt", ".html", ".htm", ".md"):
+    for suffix in REPORT_SUFFIXES:
         if gold_path.with_name(stem + suffix).exists():
             return gold_path.with_name(stem + suffix)
     raise KgError(gold_path, f"no report {stem}.txt/.html/.md beside it")
+
+
+def _as_written(ds: Dataset) -> Dataset:
+    """The graph as a reader of graph.ttl sees it: the shared scorer aligns greedily in the
+    order the parsed file gives, so we read the same Turtle back."""
+    read = Dataset(default_union=True)
+    read.parse(data=serialize(ds, "ttl").decode("utf-8"), format="turtle")
+    return read
 
 
 def evaluate(paths: list[Path]) -> Evaluation:
@@ -248,7 +393,9 @@ def evaluate(paths: list[Path]) -> Evaluation:
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
             raise KgError(gold_path, f"cannot read gold annotations ({err})") from None
-        article = _article_beside(gold_path, gold)
-        g = union(to_dataset([extract_file(article)]))
-        scores.append(score_graph(g, gold, article.name))
+        if not isinstance(gold, dict) or not isinstance(gold.get("entities"), list):
+            raise KgError(gold_path, "not a gold annotation (no \"entities\" list)")
+        report = report_of(gold_path, gold)
+        g = _as_written(to_dataset([extract_file(report)]))
+        scores.append(score_graph(g, gold, report.name))
     return Evaluation(scores)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .extract.text import sentence_at, sentences
+from .text import sentence_at, sentences
 from .model import Extraction
 
 COLUMNS = ("article", "kind", "type", "what", "rule", "start", "end", "words", "sentence")

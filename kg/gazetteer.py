@@ -19,12 +19,8 @@ import zipfile
 from collections import OrderedDict, defaultdict
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from .model import Place
-
-if TYPE_CHECKING:
-    from .extract.text import SmallLexicon
+from .text import Lexicon, SmallLexicon
 
 SCHEMA_VERSION = "2"
 TOWN, VILLAGE = 4, 5  # levels below the county (1 province, 2 city, 3 county)
@@ -143,15 +139,11 @@ class Gazetteer:
     @cached_property
     def upper_lexicon(self):
         """Full and short names at county level and above, for scanning text."""
-        from .extract.text import Lexicon
-
         return Lexicon(w for w in self.by_name.keys() | self.by_short.keys() if len(w) >= 2)
 
     def local_lexicon(self, county_code: str) -> SmallLexicon:
         """Every name a county's towns and villages go by; kept for the last LOCAL_CACHE
         counties, since the reports of one pair name the same counties again and again."""
-        from .extract.text import SmallLexicon
-
         if county_code in self._local_lexicons:
             self._local_lexicons.move_to_end(county_code)
             return self._local_lexicons[county_code]

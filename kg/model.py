@@ -14,11 +14,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-#: Entity classes, in the order they are listed in the ontology.
-REGION_TYPES = ("Province", "City", "District", "County", "Town", "Village")
-ORG_TYPES = ("Enterprise", "School", "Hospital", "Government", "Organization")
-OTHER_TYPES = ("Project", "Person", "Product", "Document", "Event")
-ENTITY_TYPES = REGION_TYPES + ORG_TYPES + OTHER_TYPES
+#: The entity classes of the ontology (``fk:<name>``), in its order, with the group each
+#: belongs to: divisions are all ``Region`` (subclasses of fk:Region), bodies all
+#: ``Organization`` (subclasses of fk:Institution), the rest stand alone.  Groups decide which
+#: names may be one thing (a short name of an enterprise may be written as a 公司 or a 集团)
+#: and how gold annotations are matched.  tests/test_model.py checks the table against
+#: ontology/fupin.ttl.
+ENTITY_GROUPS = {
+    "Province": "Region", "City": "Region", "District": "Region", "County": "Region",
+    "Town": "Region", "Village": "Region",
+    "Enterprise": "Organization", "School": "Organization", "Hospital": "Organization",
+    "Government": "Organization", "Organization": "Organization",
+    "Project": "Project", "Person": "Person", "Product": "Product", "Document": "Document",
+    "Event": "Event",
+}
+ENTITY_TYPES = tuple(ENTITY_GROUPS)
+REGION_TYPES = tuple(t for t, g in ENTITY_GROUPS.items() if g == "Region")
+ORG_TYPES = tuple(t for t, g in ENTITY_GROUPS.items() if g == "Organization")
+
+
+def group_of_type(entity_type: str) -> str:
+    return ENTITY_GROUPS.get(entity_type, entity_type)
 
 
 class KgError(Exception):
@@ -72,6 +88,16 @@ class Place:
         if self.level == 3:
             return "District" if self.name.endswith("区") else "County"
         return REGION_TYPES[(0, 0, 1, 2, 4, 5)[self.level]]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number with its unit as written: money in yuan, or a count (户, 人, 亩 …)."""
+
+    value: Decimal
+    unit: str  # "yuan" for money
+    span: Span
+    approximate: str | None  # "atLeast" (余/多), "atMost" (近), "about" (约)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .extract.amounts import Amount
-from .extract.text import sentences
+from .text import sentences
 from .gazetteer import Gazetteer
-from .model import REGION_TYPES, Article, Entity, Money, Pairing, Quantity, Sentence
+from .model import REGION_TYPES, Amount, Article, Entity, Money, Pairing, Quantity, Sentence
 
 # Province-level codes (first two digits) by their side in East–West cooperation.
 HELPER_PROVINCES = {"11", "12", "31", "32", "33", "35", "37", "44", "21"}

@@ -1,6 +1,6 @@
 import random
 
-from kg.extract.text import Lexicon, SmallLexicon, longest_matches
+from kg.text import Lexicon, SmallLexicon, longest_matches
 
 
 def _every_occurrence(words, text):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from ..model import Span
+from ..model import Amount, Span
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUM}]+)"
@@ -33,14 +32,6 @@ QUANTITY = re.compile(
     rf"(?P<wan>万)?\s*(?P<more2>余|多)?\s*(?P<unit>{'|'.join(u for u in QUANTITY_UNITS if u != '万元')})"
     rf"(?![元钱])")
 HEDGES = {"余": "atLeast", "多": "atLeast", "超过": "atLeast", "逾": "atLeast", "近": "atMost", "约": "about"}
-
-
-@dataclass(frozen=True)
-class Amount:
-    value: Decimal
-    unit: str  # "yuan" for money
-    span: Span
-    approximate: str | None
 
 
 @cache

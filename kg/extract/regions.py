@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import TOWN, VILLAGE, Gazetteer
 from ..model import Article, Mention, Place, Span
-from .text import longest_matches
+from ..text import longest_matches
 
 TOWN_AFTER_COUNTY = re.compile(
     r"(?P<name>(?![各全每等与和及的在是城乡镇县区市村所辖部个])[\u4e00-\u9fff]{2,5}?"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from ahocorasick_rs import AhoCorasick
 
-from ..model import Sentence
+from .model import Sentence
 
 CJK = r"\u4e00-\u9fff"
 SENTENCE_BREAK = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
