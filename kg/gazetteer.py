@@ -6,6 +6,12 @@ short names down to county level.  Parsing it takes a few seconds, so the
 first use compiles it into a SQLite file in the user's cache folder; every
 later run reads only the ~3,600 rows at county level and above, and fetches
 towns and villages of the counties an article is about on demand.
+
+Reports also write divisions by names the tree does not list: the short name
+with a generic level word (临夏州 for 临夏回族自治州, 积石山县 for its
+autonomous county), and the names divisions had before they were renamed
+(平泉县, now 平泉市; 襄樊市, now 襄阳市), which jionlp keeps in
+``dictionary/china_location_change.txt``.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ import zipfile
 from collections import OrderedDict, defaultdict
 from functools import cached_property
 from pathlib import Path
-from .model import Place
+from .model import KgError, Place
 from .text import Lexicon, SmallLexicon
 
 SCHEMA_VERSION = "2"
@@ -30,11 +36,15 @@ LOCAL_CACHE = 2048  # counties whose town and village names stay in memory (abou
 # as city with the same name and code; the city row is folded into the province.
 
 
-def _jionlp_zip() -> Path:
+def _jionlp_dictionary(name: str) -> Path:
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed; it provides the gazetteer")
-    return Path(spec.submodule_search_locations[0]) / "dictionary" / "china_location.zip"
+        raise KgError("jionlp", "not installed; it provides the gazetteer")
+    return Path(spec.submodule_search_locations[0]) / "dictionary" / name
+
+
+def _jionlp_zip() -> Path:
+    return _jionlp_dictionary("china_location.zip")
 
 
 def cache_path() -> Path:
@@ -139,7 +149,8 @@ class Gazetteer:
     @cached_property
     def upper_lexicon(self):
         """Full and short names at county level and above, for scanning text."""
-        return Lexicon(w for w in self.by_name.keys() | self.by_short.keys() if len(w) >= 2)
+        words = self.by_name.keys() | self.by_short.keys() | self.variants.keys() | self.former_names.keys()
+        return Lexicon(w for w in words if len(w) >= 2)
 
     def local_lexicon(self, county_code: str) -> SmallLexicon:
         """Every name a county's towns and villages go by; kept for the last LOCAL_CACHE
@@ -180,6 +191,67 @@ class Gazetteer:
     def _by_code(self) -> dict[str, Place]:
         return {p.code: p for p in sorted(self.places.values(), key=lambda p: -p.level) if p.code}
 
+    @cached_property
+    def variants(self) -> dict[str, list[Place]]:
+        """Names reports write for a division that are neither its full nor its short name,
+        as sure as the full name: an autonomous prefecture or county by its short name and
+        州/县 (临夏州, 积石山县, also 积石山自治县), a city by its short name and 地区 (the
+        prefecture it was before it became a city: 平凉地区).  A form that is some division's
+        full name is not a variant."""
+        forms: dict[str, list[Place]] = defaultdict(list)
+        for place in self.places.values():
+            short = place.short
+            if not short or short == place.name or len(short) < 2 or place.level == 1:
+                continue
+            if place.name.endswith("自治州"):
+                words = ["州", "自治州"]
+            elif place.level == 2 and place.name.endswith("市"):
+                words = ["地区"]
+            elif place.name.endswith(("自治县", "自治旗")):
+                words = [place.name[-1], place.name[-3:]]
+            else:
+                continue
+            for word in words:
+                if short + word not in self.by_name:
+                    forms[short + word].append(place)
+        return dict(forms)
+
+    @cached_property
+    def former_names(self) -> dict[str, list[Place]]:
+        """Names divisions had before they were renamed: those in jionlp's table of changes
+        (old path => new path, one change a line; 襄樊市, now 襄阳市), and, as most county-level
+        cities and districts were counties or cities before, their short name with 县 or 市
+        (平泉县, now 平泉市; 吴江市, now 吴江区).  Weaker than a full name: such a form may be
+        some other word (新城市), so it counts only where the article supports it."""
+        names: dict[str, list[Place]] = defaultdict(list)
+
+        def add(name: str, place: Place) -> None:
+            if len(name) >= 2 and name not in self.by_name and name != place.short and place not in names[name]:
+                names[name].append(place)
+        for place in self.places.values():
+            short = place.short
+            if place.level == 3 and place.name.endswith(("市", "区")) and short and short != place.name \
+                    and len(short) >= 2 and not short.endswith(("市", "县", "区")):
+                add(short + "县", place)
+                add(short + "市", place)
+        table = _jionlp_dictionary("china_location_change.txt")
+        for line in table.read_text(encoding="utf-8").splitlines() if table.exists() else ():
+            old, _, new = line.partition("=>")
+            old_fields, new_fields = old.split("\t")[2:], [f for f in new.split("\t") if f]
+            place = self._by_path(new_fields) if new_fields and len(old_fields) >= 2 else None
+            if place is not None:
+                add(old_fields[-2], place)
+                add(old_fields[-1], place)
+        return dict(names)
+
+    def _by_path(self, names: list[str]) -> Place | None:
+        """The division at the end of a path of full names from the province down."""
+        for place in self.by_name.get(names[-1], []):
+            chain = [place] + self.ancestors(place)
+            if [p.name for p in reversed(chain)][: len(names)] == names[: len(chain)]:
+                return place
+        return None
+
     def places_by_code(self, code: str) -> Place | None:
         return self._by_code.get(code)
 
@@ -217,6 +289,20 @@ class Gazetteer:
     def province(self, place: Place) -> Place:
         chain = [place] + self.ancestors(place)
         return chain[-1]
+
+    def towns_directly_under(self, city: Place) -> bool:
+        """Whether a city has towns with no county between (东莞, 中山): jionlp lists them
+        under a county-level row that carries the city's own code."""
+        return city.level == 2 and city.code is not None and any(
+            p.level == 3 and p.code == city.code for p in self._children_of.get(city.id, ()))
+
+    @cached_property
+    def _children_of(self) -> dict[int, list[Place]]:
+        children: dict[int, list[Place]] = defaultdict(list)
+        for place in self.places.values():
+            if place.parent is not None:
+                children[place.parent].append(place)
+        return dict(children)
 
     def local_places(self, county_code: str) -> list[Place]:
         """Towns and villages of one county."""

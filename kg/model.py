@@ -164,6 +164,10 @@ class Money:
     recipient: Entity | None = None
     purpose: str | None = None
     period: str | None = None
+    kind: str = "other"  # transfer, investment, sales, output, income, other
+    planned: bool = False  # announced, pledged or planned, not yet spent
+    cumulative: bool = False  # a running total over several years
+    year: str | None = None  # the year the text gives for it
 
 
 @dataclass

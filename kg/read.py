@@ -21,7 +21,7 @@ SUFFIXES = {".txt", ".html", ".htm", ".md"}
 
 # Lines that are site chrome wherever they stand.
 CHROME_LINE = re.compile(
-    r"^(您当前的位置|当前位置|您现在的位置|首页\s*[>»]|分享到|分享$|打印$|关闭$|"
+    r"^[（(【]?(您当前的位置|当前位置|您现在的位置|我的位置|所在位置|首页\s*[>»|]|分享到|分享$|打印$|关闭$|"
     r"扫一扫|【?字号|责任编辑|编辑[:：]|来源[:：]\S*$|返回顶部|上一篇|下一篇)"
     r"|>>|»"
 )
@@ -35,6 +35,8 @@ PHOTO_CREDIT = re.compile(r"^\S{2,4}\s*摄$|^（?(摄影|图)[:：/]\S+）?$")
 BYLINE_ROLE = r"(?:全媒体记者|特约记者|见习记者|融媒记者|记者|通讯员|实习生|作者[:：]?)"
 TRAILING_CREDIT = re.compile(r"\s+\S*" + BYLINE_ROLE + r"\s*[\u4e00-\u9fff ]{2,}$")
 BYLINE_LINE = re.compile(r"^\S*" + BYLINE_ROLE + r"\s*(?P<names>[\u4e00-\u9fff ]+)$")
+# A credit in brackets on a line of its own, perhaps with the editor: （记者 张三 通讯员 李四） 责任编辑：王五
+BRACKETED_CREDIT = re.compile(r"^[（(](?P<credit>[^）)]*" + BYLINE_ROLE + r"[^）)]*)[）)]\s*(?:责任编辑[:：]\s*\S+)?$")
 AGENCY_LEAD = re.compile(
     r"^(本报讯|[\u4e00-\u9fff]{2,12}讯)\s*[（(](?P<credit>[^）)]{0,40})[）)]\s*"
 )
@@ -117,27 +119,42 @@ def _cjk_share(text: str) -> float:
     return sum("\u4e00" <= c <= "\u9fff" for c in visible) / len(visible)
 
 
+# Class or id of a page's furniture: navigation, breadcrumbs, sidebars, headline lists, footers.
+CHROME_BLOCK = re.compile(r"nav|menu|crumb|position|location|side|footer|foot\b|related|recommend|"
+                          r"share|copyright|toolbar|topbar|links|hot|rank|tags|comment|pager|advert", re.I)
+
+
 class _HtmlText(HTMLParser):
-    """Block-structured text of a page, without scripts, styles and page furniture."""
+    """Block-structured text of a page, without scripts, styles and page furniture.
+
+    Furniture is known by its element (nav, footer, aside …) or, on pages built from
+    divs, by a class or id that names it (class="sidebar", id="nav")."""
 
     SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
             "iframe", "svg", "button", "select"}
+    CONTAINERS = {"div", "ul", "ol", "section", "table", "span", "p", "dl"}
     BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "tr", "section", "article",
              "title", "td", "dd", "dt", "blockquote", "figcaption"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip_depth = 0
+        self.skipping: list[list] = []  # [tag, depth] of the furniture being skipped, outermost first
         self.title_parts: list[str] = []
         self.h1_parts: list[str] = []
         self.in_title = self.in_h1 = False
         self.meta: dict[str, str] = {}
 
+    @property
+    def skip_depth(self) -> int:
+        return len(self.skipping)
+
     def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip_depth += 1
-        elif tag == "meta":
+        if self.skipping and self.skipping[-1][0] == tag:
+            self.skipping[-1][1] += 1
+        elif tag in self.SKIP or (tag in self.CONTAINERS and self._furniture(attrs)):
+            self.skipping.append([tag, 1])
+        if tag == "meta":
             a = dict(attrs)
             name = (a.get("name") or a.get("property") or "").lower()
             if name and a.get("content"):
@@ -147,9 +164,16 @@ class _HtmlText(HTMLParser):
         self.in_title = self.in_title or tag == "title"
         self.in_h1 = self.in_h1 or tag == "h1"
 
+    @staticmethod
+    def _furniture(attrs) -> bool:
+        named = " ".join(v for k, v in attrs if k in ("class", "id") and v)
+        return bool(named and CHROME_BLOCK.search(named))
+
     def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skip_depth:
-            self.skip_depth -= 1
+        if self.skipping and self.skipping[-1][0] == tag:
+            self.skipping[-1][1] -= 1
+            if not self.skipping[-1][1]:
+                self.skipping.pop()
         if tag in self.BLOCK:
             self.parts.append("\n")
         if tag == "title":
@@ -214,6 +238,10 @@ def clean(raw: str, source: str, where: object) -> Article:
         if byline:
             authors += _names(byline.group("names"))
             continue
+        credit_line = BRACKETED_CREDIT.match(line)
+        if credit_line:
+            authors += _authors_in(credit_line.group("credit"))
+            continue
         lead = AGENCY_LEAD.match(line)
         if lead:
             authors += _authors_in(lead.group("credit"))
@@ -270,7 +298,7 @@ def _names(chunk: str) -> list[str]:
     names: list[str] = []
     pending = ""
     for token in chunk.split():
-        if re.search(BYLINE_ROLE, token):
+        if re.search(BYLINE_ROLE + r"|编辑|摄影|来源", token):
             continue
         if len(token) == 1:
             pending += token

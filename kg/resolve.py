@@ -54,6 +54,17 @@ def _core(entity: Entity, regions: list[Mention]) -> str:
     return first.text[pos - first.start:] if first.end - pos >= 2 else first.text
 
 
+def _places_in_front(entity: Entity, regions: list[Mention]) -> set[str]:
+    """The divisions written at the start of an entity's first mention, by key."""
+    first = entity.mentions[0].span
+    pos, keys = first.start, set()
+    for m in regions:
+        if m.span.start == pos and m.span.end <= first.end and m.key != entity.key:
+            keys.add(m.key)
+            pos = m.span.end
+    return keys
+
+
 def _stem(name: str) -> str:
     m = None
     for m in SUFFIX_RE.finditer(name):
@@ -71,7 +82,17 @@ def _fold_variants(entities: dict[str, Entity], regions: list[Mention]) -> None:
                 break
 
 
+LEGAL_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司")
+
+
 def _is_variant(short: Entity, long: Entity, regions: list[Mention]) -> bool:
+    # A registered name is complete: it is no short form of another (厦门特利强雨具有限公司 is
+    # not 积石山县特利强雨具加工厂), and two places in front tell two bodies apart.
+    if short.name.endswith(LEGAL_SUFFIXES) and not long.name.endswith(LEGAL_SUFFIXES):
+        return False
+    short_places, long_places = _places_in_front(short, regions), _places_in_front(long, regions)
+    if short_places and long_places and not (short_places & long_places):
+        return False
     short_core, long_core = _core(short, regions), _core(long, regions)
     # Projects and events are written with more or less of their address; for bodies and
     # products the place in front tells them apart (two 人民医院, 平凉黄酒 and 崆峒黄酒).

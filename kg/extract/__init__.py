@@ -12,15 +12,16 @@ from ..gazetteer import Gazetteer
 from ..model import Article, Mention
 from .names import extract_names
 from .regions import extract_regions
+from .tagger import Tagger
 
-Extractor = Callable[[Article, list[Mention], Gazetteer], tuple[list[Mention], list[str]]]
-
-
-def _regions(article: Article, found: list[Mention], gaz: Gazetteer):
-    return extract_regions(article, gaz)
+Extractor = Callable[[Article, list[Mention], Gazetteer, Tagger], tuple[list[Mention], list[str]]]
 
 
-def _names(article: Article, found: list[Mention], gaz: Gazetteer):
+def _regions(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagger):
+    return extract_regions(article, gaz, tagger)
+
+
+def _names(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagger):
     return extract_names(article, found), []
 
 
@@ -30,8 +31,9 @@ EXTRACTORS: dict[str, Extractor] = {"regions": _regions, "names": _names}
 def extract_mentions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[str]]:
     mentions: list[Mention] = []
     warnings: list[str] = []
+    tagger = Tagger(article.text)
     for extractor in EXTRACTORS.values():
-        found, warned = extractor(article, mentions, gaz)
+        found, warned = extractor(article, mentions, gaz, tagger)
         mentions += found
         warnings += warned
     return mentions, warnings

@@ -4,10 +4,15 @@ Names are ambiguous in three ways, and each has its rule:
 
 * the same full name in several places (朝阳区, 白水镇): the reading whose
   parents or children the article also names wins;
-* short forms (崆峒, 平凉, 天津): accepted only where the article supports
-  them, because the full form is named too, because the short form is a
-  parent of a division the article names, or because it stands directly
-  before a division it contains (甘肃平凉崆峒区);
+* short forms (崆峒, 平凉, 天津) and former names (平泉县, now 平泉市):
+  accepted only where the article supports them, because the full form is
+  named too, because the short form is a parent of a division the article
+  names, because it stands directly before a division it contains
+  (甘肃平凉崆峒区), because the article names the city or province it lies in
+  (昌平 in a report that names 北京), or because it is long enough to name
+  one division only (西双版纳, 科左中旗);
+* written forms that are as sure as the full name (临夏州, 积石山县) count
+  as full names;
 * towns and villages: looked up only inside the counties the article is
   about, and a village only where its town is named as well.
 
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from ..gazetteer import TOWN, VILLAGE, Gazetteer
 from ..model import Article, Mention, Place, Span
 from ..text import longest_matches
+from .tagger import Tagger
 
 TOWN_AFTER_COUNTY = re.compile(
     r"(?P<name>(?![各全每等与和及的在是城乡镇县区市村所辖部个])[\u4e00-\u9fff]{2,5}?"
@@ -36,19 +42,36 @@ class _Hit:
     start: int
     end: int
     surface: str
-    candidates: list[Place]
-    full: bool  # written in full (古浪县), not as a short form (古浪)
+    sure: list[Place]  # what the words name when written in full (古浪县) or as surely (临夏州)
+    weak: list[Place]  # what they may name as a short or former name (古浪, 平泉县)
     chosen: Place | None = None
+    rule: str = ""
+
+    @property
+    def candidates(self) -> list[Place]:
+        return self.sure + [p for p in self.weak if p not in self.sure]
 
 
-def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[str]]:
+# A short or former name this long names one division, not a word (西双版纳, 科左中旗),
+# unless it names a kind of zone (工业园, 高新区).
+DISTINCT_SHORT = 3
+ZONE = re.compile(r"开发区|园区|新区|管理区|管委会|示范区|实验区|试验区|度假区|港区|新城|工业园|农场|林场|矿区")
+
+
+def _parent_named(place: Place, confirmed: set[Place], gaz: Gazetteer) -> bool:
+    """Whether the article names the division a place lies directly in."""
+    return gaz.parent(place) in confirmed
+
+
+def extract_regions(article: Article, gaz: Gazetteer, tagger: Tagger | None = None) -> tuple[list[Mention], list[str]]:
     text = article.text
     hits = _scan_upper_levels(text, gaz)
     _choose_full_names(hits, gaz)
-    _accept_short_forms(hits, gaz, text)
+    _accept_short_forms(hits, gaz, text, tagger)
     upper = [h for h in hits if h.chosen]
-    mentions = [_mention(h, "gazetteer-name" if h.full else "gazetteer-short") for h in upper]
-    counties = sorted({h.chosen.code for h in upper if h.chosen.level == 3 and h.chosen.code})
+    mentions = [_mention(h, h.rule) for h in upper]
+    counties = sorted({h.chosen.code for h in upper if h.chosen.code and (
+        h.chosen.level == 3 or gaz.towns_directly_under(h.chosen))})
     local = _scan_local_levels(text, gaz, counties, [(h.start, h.end) for h in upper])
     mentions += local
     unresolved, warnings = _unknown_towns(text, gaz, upper, local)
@@ -60,46 +83,62 @@ def extract_regions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], li
 def _scan_upper_levels(text: str, gaz: Gazetteer) -> list[_Hit]:
     hits = []
     for start, end, word in longest_matches(text, gaz.upper_lexicon):
-        full = gaz.by_name.get(word, [])
-        short = gaz.by_short.get(word, [])
         # A two-character full name (城区, 东区) is as weak as a short form.
-        hits.append(_Hit(start, end, word, full + short, full=bool(full) and len(word) >= 3))
+        sure = (gaz.by_name.get(word, []) or gaz.variants.get(word, [])) if len(word) >= 3 else []
+        weak = gaz.by_short.get(word, []) + gaz.former_names.get(word, []) + gaz.by_name.get(word, [])
+        hits.append(_Hit(start, end, word, sure, weak))
     return hits
 
 
 def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
     """Pick each full name's reading by the support of the other names around it."""
     for hit in hits:
-        if not hit.full:
+        if not hit.sure:
             continue
-        readings = [p for p in hit.candidates if p.name == hit.surface]
-        if len(readings) == 1:
-            hit.chosen = readings[0]
+        hit.rule = "gazetteer-name" if hit.surface in gaz.by_name else "gazetteer-variant"
+        if len(hit.sure) == 1:
+            hit.chosen = hit.sure[0]
             continue
 
         def support(place: Place) -> tuple:
             backing = sum(any(gaz.related(place, c) for c in other.candidates)
                           for other in hits if other is not hit)
             return (-backing, place.level, place.code or "")
-        hit.chosen = min(readings, key=support)
+        hit.chosen = min(hit.sure, key=support)
 
 
-def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str) -> None:
+def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tagger | None) -> None:
+    """Short and former names, where the article supports one reading (see the module's
+    docstring), the strongest support first: a name the article writes in full or that
+    contains one it names, then the division written right after, then the division it
+    lies in (for a name of three characters or more: two may be a word, 白银 in 真金白银),
+    then its province where the tagger reads the words as a place, then a name long
+    enough to be unambiguous."""
     confirmed = {h.chosen for h in hits if h.chosen}
-    ancestors = {a for p in confirmed for a in gaz.ancestors(p)}
     changed = True
     while changed:
         changed = False
+        ancestors = {a for p in confirmed for a in gaz.ancestors(p)}
         for i in range(len(hits) - 1, -1, -1):
             hit = hits[i]
             if hit.chosen or LANDFORM_AFTER.match(text, hit.end):
                 continue
-            backed = [p for p in hit.candidates if p in confirmed or p in ancestors]
             nxt = hits[i + 1] if i + 1 < len(hits) else None
+            backed, rule = [p for p in hit.weak if p in confirmed or p in ancestors], "gazetteer-short"
             if not backed and nxt and nxt.chosen and nxt.start == hit.end:
-                backed = [p for p in hit.candidates if p in gaz.ancestors(nxt.chosen)]
+                backed = [p for p in hit.weak if p in gaz.ancestors(nxt.chosen)]
+            if not backed and len(hit.surface) >= DISTINCT_SHORT:
+                backed = [p for p in hit.weak if _parent_named(p, confirmed, gaz)]
+                rule = "gazetteer-short-in-named-region"
+            if not backed and tagger is not None and tagger.label_of(hit.start, hit.end) == "LOC":
+                backed = [p for p in hit.weak if gaz.province(p) in confirmed and p.level > 1]
+                rule = "gazetteer-short-tagged-place"
+            if not backed and len(hit.surface) >= DISTINCT_SHORT and len(set(hit.weak)) == 1 \
+                    and not ZONE.search(hit.weak[0].name):
+                backed, rule = hit.weak, "gazetteer-short-distinct"
             if backed:
                 hit.chosen = max(backed, key=lambda p: (p.level, p.code or ""))
+                hit.rule = rule if hit.surface not in gaz.former_names else "gazetteer-former-name"
                 confirmed.add(hit.chosen)
                 changed = True
 

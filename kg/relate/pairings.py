@@ -1,0 +1,347 @@
+"""Who helps whom: East–West pairings, read from how reports state them.
+
+A pairing joins an eastern division (the helper) to a western one (the
+assisted): provinces, cities, counties and districts, towns and streets,
+villages.  Reports state it in a handful of ways, each a rule here:
+
+* a link verb between the two, with whatever adverbs and time words the
+  writer puts in, and a list after it (X今年继续结对帮扶Y, X对口帮扶A、B和C);
+* the two joined by 与/和/同 in a sentence about cooperation (X与Y建立…关系,
+  X与A、B签下协议; two lists joined by 分别与 pair one to one);
+* the passive and the relative clause (Y…由X对口帮扶; 结对帮扶Y的X);
+* both named as one pair (X、Y两地, X·Y东西部扶贫协作);
+* money or work sent from one to the other at county level and above
+  (X向Y捐赠, 在Y，X援建…, X在Y投入);
+* a cadre from one serving in the other (来自X、挂职Y副县长);
+* the only two divisions of matching rank in a sentence about pairing;
+* the two provinces' or places' first characters run together (闽宁协作,
+  津灵协作).
+
+Which side is which never comes from word order: the province a division
+lies in decides (Beijing, Tianjin, Shanghai, Jiangsu, Zhejiang, Fujian,
+Shandong, Guangdong and Liaoning help; the rest are helped).  A pair of two
+eastern or two western divisions is never a pairing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ..model import Entity, Pairing, Sentence
+from .context import COUNTY_LEVEL, Chain, Context
+
+# One-character names of provinces, as in 闽宁协作, 苏陕协作, 浙川协作.
+PROVINCE_ABBREVIATION = {
+    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
+    "吉": "220000", "黑": "230000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000",
+    "闽": "350000", "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000",
+    "粤": "440000", "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "黔": "520000",
+    "滇": "530000", "藏": "540000", "陕": "610000", "甘": "620000", "青": "630000", "宁": "640000",
+    "新": "650000",
+}
+COOPERATION_CUE = re.compile(r"东西部|扶贫协作|协作|结对|对口|帮扶|携手|牵手|援建|支援|合作|结亲|亲戚|缘分|挂职")
+# Cues strong enough that the two divisions of a sentence are its pair.
+PAIRING_CUE = re.compile(r"结对|对口帮扶|对口支援|对口协作|东西部扶贫协作|东西部协作|扶贫协作|携手奔小康|结亲|亲戚|"
+                         r"缘分|挂职|结成")
+LINK_VERB = r"(?:对口帮扶|对口支援|对口协作|结对帮扶|结对支援|结对共建|挂钩帮扶|定点帮扶|结对|帮扶|支援|携手|牵手|援建|援助)"
+NO_PUNCT = r"[^，,。；;：:！？!?、（）()“”\n]"
+# X [adverbs, time] LINK Y: what may stand between the helper and its partner.
+VERB_LINK = re.compile(rf"{NO_PUNCT}{{0,10}}?{LINK_VERB}(?:了|的|着)?")
+JOINED = re.compile(r"(?:与|和|同|跟)(?:我市|我县|我区|我州|本市|本县|本区)?")
+# Two divisions named as one pair: 仓山、临洮两地, 南浔·广安, 秀洲区—若尔盖县.
+BOTH_NAMED = re.compile(r"、|·|—|-|和|与")
+BOTH_AFTER = re.compile(r"两地|两县|两区|两市|两省|两省区|两镇|两村|双方")
+RELATION = re.compile(r"结对|结成|建立|确立|确定|签订|签署|签下|缔结|关系|对子|协作|合作|帮扶|携手|牵手|缘分|亲戚|"
+                      r"友好|共建|协议")
+TO_PARTNER = re.compile(rf"{NO_PUNCT}{{0,8}}?(?:向|为|给)")
+TRANSFER_VERB = re.compile(r"捐赠|捐助|捐款|捐资|拨付|投入|落实|援建|提供|送去|安排|下达|划拨|支援|帮扶")
+IN_PLACE = re.compile(rf"{NO_PUNCT}{{0,8}}?在")
+AID_VERB = re.compile(rf"^{NO_PUNCT}{{0,8}}?(?:援建|投入|实施|帮助|建成|建设|引进|安排|落实|捐建|捐赠|投资)")
+SECONDMENT = re.compile(r"挂职|援[\u4e00-\u9fff]?干部|选派|派驻|支教|支医|蹲点")
+LIST_GAP = re.compile(r"、|和|及|以及|、以及|与")
+ABBREVIATION_AFTER = re.compile(r"[”」]|协作|扶贫|合作|帮扶|牵手|携手|情|缘|共建|对口|产业|模式|两地")
+
+PairFound = tuple[Entity, Entity, bool, str]  # (first named, second named, directed, rule)
+SentenceRule = Callable[[Context, Sentence, list[Chain]], Iterator[PairFound]]
+
+
+def find_pairings(ctx: Context) -> list[Pairing]:
+    found: dict[tuple[str, str], Pairing] = {}
+
+    def add(a: Entity, b: Entity, directed: bool, rule: str, sentence: Sentence) -> None:
+        pair = _orient(ctx, a, b, directed)
+        if pair:
+            found.setdefault((pair[0].key, pair[1].key), Pairing(*pair, sentence, rule))
+    for sentence in ctx.sentences:
+        if not COOPERATION_CUE.search(sentence.text):
+            continue
+        chains = ctx.chains(sentence.start, sentence.end, in_names=True)
+        if len(chains) < 2:
+            continue
+        free = [c for c in chains if not c.in_name]
+        for rule in SENTENCE_RULES.values():
+            for a, b, directed, name in rule(ctx, sentence, chains if rule is _joined else free):
+                add(a, b, directed, name, sentence)
+    for a, b, rule, at in _abbreviated_pairs(ctx):
+        add(a, b, False, rule, ctx.sentence_at(at))
+    return list(found.values())
+
+
+def _orient(ctx: Context, a: Entity, b: Entity, directed: bool) -> tuple[Entity, Entity] | None:
+    if a is b or a.key == b.key:
+        return None
+    sides = (ctx.side(a), ctx.side(b))
+    if sides == ("helper", "assisted"):
+        return a, b
+    if sides == ("assisted", "helper"):
+        return b, a
+    return None
+
+
+def _rank(ctx: Context, entity: Entity) -> int | None:
+    """County-level divisions are one rank: a district may pair with a county."""
+    level = ctx.level(entity)
+    return 3 if entity.type in COUNTY_LEVEL else level
+
+
+def _same_rank(ctx: Context, a: Entity, b: Entity) -> bool:
+    ra, rb = _rank(ctx, a), _rank(ctx, b)
+    if ra is None or rb is None:
+        return False
+    if ra == rb:
+        return True
+    return {ra, rb} <= {1, 2} and (ctx.is_municipality(a) or ctx.is_municipality(b))
+
+
+def _helps_down(ctx: Context, helper: Entity, assisted: Entity) -> bool:
+    """A directed statement may pair a division with one of the same rank or, at county level
+    and above, below it (泉州市对口帮扶盐池县); towns and villages pair with their own rank."""
+    if ctx.side(helper) == "assisted":
+        helper, assisted = assisted, helper
+    rh, ra = _rank(ctx, helper), _rank(ctx, assisted)
+    if rh is None or ra is None:
+        return False
+    return rh == ra or rh < ra <= 3
+
+
+def _readings(ctx: Context, chain: Chain) -> list[Entity]:
+    """What a chain may stand for: its entity, or another division its short form also names
+    (广安 names both 广安市 and 广安区; beside 湖州, a city, it is the city)."""
+    last = chain.members[-1]
+    surface = ctx.text[last.start:last.end]
+    others = [e for e in ctx.entities if e.place and e.place.short == surface and e is not last.entity]
+    return [last.entity] + others
+
+
+def _matching(ctx: Context, left: Chain, right: Chain) -> tuple[Entity, Entity] | None:
+    for a in _readings(ctx, left):
+        for b in _readings(ctx, right):
+            if a is not b and _same_rank(ctx, a, b) and ctx.side(a) != ctx.side(b):
+                return a, b
+    return None
+
+
+def _list_from(ctx: Context, chains: list[Chain], i: int) -> list[Chain]:
+    """The chain at i and those listed after it (A、B和C), but not the first of another
+    joined pair (X与A、Y与B: Y starts a pair of its own)."""
+    items = [chains[i]]
+    for j in range(i + 1, len(chains)):
+        if not LIST_GAP.fullmatch(ctx.text[items[-1].end:chains[j].start]) or _joined_to_next(ctx, chains, j):
+            break
+        items.append(chains[j])
+    return items
+
+
+def _list_to(ctx: Context, chains: list[Chain], i: int) -> list[Chain]:
+    """The chain at i and those listed before it, but not the last of another joined pair."""
+    items = [chains[i]]
+    for j in range(i - 1, -1, -1):
+        if not LIST_GAP.fullmatch(ctx.text[chains[j].end:items[0].start]) or _joined_to_next(ctx, chains, j - 1):
+            break
+        items.insert(0, chains[j])
+    return items
+
+
+def _joined_to_next(ctx: Context, chains: list[Chain], j: int) -> bool:
+    return 0 <= j < len(chains) - 1 and bool(JOINED.fullmatch(ctx.text[chains[j].end:chains[j + 1].start].strip()))
+
+
+def _verb_link(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """X [adverbs] 对口帮扶 Y[、Z和W]: the helper before a link verb, its partners after it."""
+    for i, left in enumerate(chains[:-1]):
+        right = chains[i + 1]
+        if not VERB_LINK.fullmatch(ctx.text, left.end, right.start):
+            continue
+        for partner in _list_from(ctx, chains, i + 1):
+            if _starts_a_name(ctx, partner):
+                continue
+            a, b = left.entity, partner.entity
+            if ctx.side(a) != ctx.side(b) and _helps_down(ctx, a, b):
+                yield a, b, True, "pairing-link-verb"
+
+
+def _starts_a_name(ctx: Context, chain: Chain) -> bool:
+    """援建了三石镇扶贫大车间: the division begins the name of what was built, not a partner."""
+    return any(p.start == chain.start and p.end > chain.end and p.entity.type not in
+               ("Province", "City", "District", "County", "Town", "Village")
+               for p in ctx.mentions_in(chain.start, chain.start + 1))
+
+
+def _joined(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """X与Y (建立…关系), X与A、B (签下协议), A、B分别与C、D (one to one), X、Y两地, X·Y."""
+    for i, left in enumerate(chains[:-1]):
+        right = chains[i + 1]
+        gap = ctx.text[left.end:right.start].strip()
+        if (left.in_name or right.in_name) and gap not in ("·", "—", "-"):
+            continue  # two divisions in one name are a pair only when the name joins them (南浔·广安…产业园)
+        joined = bool(JOINED.fullmatch(gap)) or gap.endswith(("分别与", "分别和", "分别同"))
+        if joined:
+            lefts, rights = _list_to(ctx, chains, i), _list_from(ctx, chains, i + 1)
+            if gap.startswith("分别") or "分别" in ctx.text[lefts[0].start - 4:lefts[0].start] or \
+                    gap.endswith(("分别与", "分别和", "分别同")):
+                pairs = list(zip(lefts, rights)) if len(lefts) == len(rights) else []
+            elif len(lefts) == 1:
+                pairs = [(left, r) for r in rights]
+            elif len(rights) == 1:
+                pairs = [(lft, right) for lft in lefts]
+            else:
+                pairs = []
+            for a, b in pairs:
+                matched = _matching(ctx, a, b)
+                if matched:
+                    yield *matched, False, "pairing-joined"
+        elif BOTH_NAMED.fullmatch(gap) and (gap in "·—-" or BOTH_AFTER.match(ctx.text, right.end)):
+            matched = _matching(ctx, left, right)
+            if matched:
+                yield *matched, False, "pairing-both-named"
+
+
+def _passive(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """Y…由X对口帮扶 and 结对帮扶Y的X: the partner named first, the helper after it."""
+    for i, chain in enumerate(chains):
+        if i and ctx.text[chain.start - 1:chain.start] == "由" and \
+                re.match(rf"{NO_PUNCT}{{0,6}}?{LINK_VERB}", ctx.text[chain.end:sentence.end]):
+            for partner in reversed(chains[:i]):
+                if ctx.side(partner.entity) not in (None, ctx.side(chain.entity)):
+                    if _helps_down(ctx, chain.entity, partner.entity):
+                        yield chain.entity, partner.entity, True, "pairing-passive"
+                    break
+        if i + 1 < len(chains) and ctx.text[chain.end:chains[i + 1].start] == "的" and \
+                re.search(rf"{LINK_VERB}(?:了)?$", ctx.text[max(sentence.start, chain.start - 8):chain.start]):
+            helper = chains[i + 1].entity
+            if ctx.side(helper) != ctx.side(chain.entity) and _helps_down(ctx, helper, chain.entity):
+                yield helper, chain.entity, True, "pairing-relative-clause"
+
+
+def _sent_or_built(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """X向Y捐赠…, X在Y投入…, 在Y，X援建…: aid between two divisions at county level and above."""
+    for i, left in enumerate(chains[:-1]):
+        right = chains[i + 1]
+        if not _county_or_above(ctx, left.entity) or not _county_or_above(ctx, right.entity):
+            continue
+        gap_end = ctx.text[left.end:right.start]
+        clause_after = ctx.text[right.end:_clause_end(ctx, right.end, sentence)]
+        if TO_PARTNER.fullmatch(gap_end) and TRANSFER_VERB.search(clause_after):
+            yield left.entity, right.entity, True, "pairing-aid-sent"
+        elif IN_PLACE.fullmatch(gap_end) and AID_VERB.match(clause_after):
+            yield left.entity, right.entity, True, "pairing-aid-sent"
+    opening = re.match(r"在", sentence.text)
+    if opening and chains and chains[0].start == sentence.start + 1:
+        place = chains[0]
+        comma = ctx.text.find("，", place.end, sentence.end)
+        if comma >= 0 and comma - place.end <= 2:
+            for chain in chains[1:]:
+                if chain.start > comma and _county_or_above(ctx, chain.entity) and \
+                        _county_or_above(ctx, place.entity) and AID_VERB.match(ctx.text[chain.end:sentence.end]):
+                    yield chain.entity, place.entity, True, "pairing-aid-sent"
+                    break
+
+
+def _clause_end(ctx: Context, pos: int, sentence: Sentence) -> int:
+    ends = [i for i in (ctx.text.find(p, pos, sentence.end) for p in "，,；;。") if i >= 0]
+    return min(ends) if ends else sentence.end
+
+
+def _county_or_above(ctx: Context, entity: Entity) -> bool:
+    rank = _rank(ctx, entity)
+    return rank is not None and rank <= 3
+
+
+def _seconded(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """来自X、挂职Y副县长: a cadre of one side serving in the other."""
+    if not SECONDMENT.search(sentence.text):
+        return
+    helpers = [c for c in chains if ctx.side(c.entity) == "helper" and _rank(ctx, c.entity) == 3]
+    assisted = [c for c in chains if ctx.side(c.entity) == "assisted" and _rank(ctx, c.entity) == 3]
+    if len(helpers) == 1 and len({c.entity.key for c in assisted}) == 1 and helpers[0].start < assisted[0].start:
+        yield helpers[0].entity, assisted[0].entity, True, "pairing-seconded"
+
+
+def _only_pair(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """In a sentence about pairing, the one eastern and one western division of matching
+    rank (若尔盖县是秀洲区…的结对地区)."""
+    if not PAIRING_CUE.search(sentence.text):
+        return
+    candidates = set()
+    for a in chains:
+        for b in chains:
+            if ctx.side(a.entity) == "helper" and ctx.side(b.entity) == "assisted" and \
+                    _rank(ctx, a.entity) == _rank(ctx, b.entity) is not None:
+                candidates.add((a.entity.key, b.entity.key))
+    if len(candidates) == 1:
+        helper_key, assisted_key = next(iter(candidates))
+        by_key = {c.entity.key: c.entity for c in chains}
+        yield by_key[helper_key], by_key[assisted_key], True, "pairing-only-pair-in-sentence"
+
+
+SENTENCE_RULES: dict[str, SentenceRule] = {
+    "link-verb": _verb_link,
+    "joined": _joined,
+    "passive": _passive,
+    "aid-sent": _sent_or_built,
+    "seconded": _seconded,
+    "only-pair": _only_pair,
+}
+
+
+def _abbreviated_pairs(ctx: Context) -> Iterator[tuple[Entity, Entity, str, int]]:
+    """Two places' first characters run together: provinces (闽宁协作, 苏陕) and, before a
+    word of cooperation or in quotes, counties and cities (津灵协作, “宁榆”牵手)."""
+    named = [e for e in ctx.entities if e.mentions and e.place is not None and e.place.code]
+    helpers = [e for e in named if ctx.side(e) == "helper"]
+    assisted = [e for e in named if ctx.side(e) == "assisted"]
+    for h in helpers:
+        for a in assisted:
+            if h.place.level == 1 and a.place.level == 1:
+                word, strict = _province_letter(h) + _province_letter(a), False
+            elif _same_rank(ctx, h, a) and h.place.level > 1:
+                word, strict = _first_letter(h) + _first_letter(a), True
+            else:
+                continue
+            if len(word) != 2:
+                continue
+            for m in re.finditer(re.escape(word), ctx.text):
+                if _abbreviation_at(ctx, m.start(), m.end(), strict):
+                    yield h, a, "pairing-abbreviation", m.start()
+                    break
+
+
+def _province_letter(entity: Entity) -> str:
+    return next((c for c, code in PROVINCE_ABBREVIATION.items() if code == entity.place.code), "")
+
+
+def _first_letter(entity: Entity) -> str:
+    return (entity.place.short or entity.name)[:1]
+
+
+def _abbreviation_at(ctx: Context, start: int, end: int, strict: bool) -> bool:
+    """Two letters standing alone as an abbreviation: not inside a longer run of province
+    letters (京津冀) nor inside a division's name, and, for places below the province, before a
+    word of cooperation or in quotes."""
+    before, after = ctx.text[start - 1:start], ctx.text[end:end + 1]
+    if before in PROVINCE_ABBREVIATION or after in PROVINCE_ABBREVIATION:
+        return False
+    if any(p.start < end and start < p.end for p in ctx.mentions_in(max(0, start - 12), end)
+           if p.entity.place is not None):
+        return False
+    return not strict or before == "“" or bool(ABBREVIATION_AFTER.match(ctx.text, end))
