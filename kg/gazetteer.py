@@ -29,6 +29,15 @@ from .model import KgError, Place
 from .text import Lexicon, SmallLexicon
 
 SCHEMA_VERSION = "2"
+# The official one-character names of the provinces, as in 闽宁协作, 苏陕, 津甘 (jionlp has none).
+PROVINCE_LETTERS = {
+    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
+    "吉": "220000", "黑": "230000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000",
+    "闽": "350000", "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000",
+    "粤": "440000", "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "黔": "520000",
+    "滇": "530000", "藏": "540000", "陕": "610000", "甘": "620000", "青": "630000", "宁": "640000",
+    "新": "650000",
+}
 TOWN, VILLAGE = 4, 5  # levels below the county (1 province, 2 city, 3 county)
 COLUMNS = "id, name, short, code, level, parent, county"  # the fields of Place, in order
 LOCAL_CACHE = 2048  # counties whose town and village names stay in memory (about 50 kB each)

@@ -82,11 +82,17 @@ class Context:
             named = self.inside_a_name(p)
             if named and not in_names:
                 continue
-            if chains and chains[-1].end == p.start and chains[-1].in_name == named:
+            if chains and chains[-1].in_name == named and (chains[-1].end == p.start or self._lies_in(chains[-1], p)):
                 chains[-1].members.append(p)
             else:
                 chains.append(Chain([p], named))
         return chains
+
+    def _lies_in(self, chain: Chain, p: Placed) -> bool:
+        """庆阳市的环县: a division written after 的 that lies in the one before it."""
+        last = chain.entity
+        return self.text[chain.end:p.start] == "的" and last.place is not None and p.entity.place is not None \
+            and last.place.id in {a.id for a in self.gaz.ancestors(p.entity.place)}
 
     @cached_property
     def _name_spans(self) -> list[tuple[int, int]]:

@@ -27,26 +27,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from ..gazetteer import PROVINCE_LETTERS
 from ..model import Entity, Pairing, Sentence
 from .context import COUNTY_LEVEL, Chain, Context
 
-# One-character names of provinces, as in 闽宁协作, 苏陕协作, 浙川协作.
-PROVINCE_ABBREVIATION = {
-    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
-    "吉": "220000", "黑": "230000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000",
-    "闽": "350000", "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000",
-    "粤": "440000", "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "黔": "520000",
-    "滇": "530000", "藏": "540000", "陕": "610000", "甘": "620000", "青": "630000", "宁": "640000",
-    "新": "650000",
-}
 COOPERATION_CUE = re.compile(r"东西部|扶贫协作|协作|结对|对口|帮扶|携手|牵手|援建|支援|合作|结亲|亲戚|缘分|挂职")
 # Cues strong enough that the two divisions of a sentence are its pair.
 PAIRING_CUE = re.compile(r"结对|对口帮扶|对口支援|对口协作|东西部扶贫协作|东西部协作|扶贫协作|携手奔小康|结亲|亲戚|"
                          r"缘分|挂职|结成")
-LINK_VERB = r"(?:对口帮扶|对口支援|对口协作|结对帮扶|结对支援|结对共建|挂钩帮扶|定点帮扶|结对|帮扶|支援|携手|牵手|援建|援助)"
+LINK_VERB = (r"(?:对口帮扶|对口支援|对口协作|结对帮扶|结对支援|结对共建|挂钩帮扶|定点帮扶|结对|帮扶|支援|携手|牵手|联手|"
+             r"援建|援助|对口)")
 NO_PUNCT = r"[^，,。；;：:！？!?、（）()“”\n]"
 # X [adverbs, time] LINK Y: what may stand between the helper and its partner.
-VERB_LINK = re.compile(rf"{NO_PUNCT}{{0,10}}?{LINK_VERB}(?:了|的|着)?")
+VERB_LINK = re.compile(rf"[）)]?{NO_PUNCT}{{0,10}}?{LINK_VERB}(?:了|的是|的|着|是)?")
 JOINED = re.compile(r"(?:与|和|同|跟)(?:我市|我县|我区|我州|本市|本县|本区)?")
 # Two divisions named as one pair: 仓山、临洮两地, 南浔·广安, 秀洲区—若尔盖县.
 BOTH_NAMED = re.compile(r"、|·|—|-|和|与")
@@ -54,9 +47,15 @@ BOTH_AFTER = re.compile(r"两地|两县|两区|两市|两省|两省区|两镇|�
 RELATION = re.compile(r"结对|结成|建立|确立|确定|签订|签署|签下|缔结|关系|对子|协作|合作|帮扶|携手|牵手|缘分|亲戚|"
                       r"友好|共建|协议")
 TO_PARTNER = re.compile(rf"{NO_PUNCT}{{0,8}}?(?:向|为|给)")
+# X投入Y…资金, X下达Y的…资金: the partner right after a verb of giving.
+GIVEN_TO = re.compile(rf"{NO_PUNCT}{{0,8}}?(?:投入|下达|拨付|划拨|援助|安排|支持)")
+RECEIVED_FROM = re.compile(rf"^{NO_PUNCT}{{0,4}}?(?:得到|获得|接受)$")
 TRANSFER_VERB = re.compile(r"捐赠|捐助|捐款|捐资|拨付|投入|落实|援建|提供|送去|安排|下达|划拨|支援|帮扶")
 IN_PLACE = re.compile(rf"{NO_PUNCT}{{0,8}}?在")
 AID_VERB = re.compile(rf"^{NO_PUNCT}{{0,8}}?(?:援建|投入|实施|帮助|建成|建设|引进|安排|落实|捐建|捐赠|投资)")
+# 村企结对: an enterprise, chamber or body of the eastern side paired with a village or town.
+BODY_TYPES = ("Enterprise", "Organization", "Government", "School", "Hospital")
+VILLAGE_CUE = re.compile(r"村企|结对|帮扶|对子|携手|牵手|结亲")
 SECONDMENT = re.compile(r"挂职|援[\u4e00-\u9fff]?干部|选派|派驻|支教|支医|蹲点")
 LIST_GAP = re.compile(r"、|和|及|以及|、以及|与")
 ABBREVIATION_AFTER = re.compile(r"[”」]|协作|扶贫|合作|帮扶|牵手|携手|情|缘|共建|对口|产业|模式|两地")
@@ -72,6 +71,10 @@ def find_pairings(ctx: Context) -> list[Pairing]:
         pair = _orient(ctx, a, b, directed)
         if pair:
             found.setdefault((pair[0].key, pair[1].key), Pairing(*pair, sentence, rule))
+    for sentence in ctx.sentences:
+        if PAIRING_CUE.search(sentence.text) or VILLAGE_CUE.search(sentence.text):
+            for a, b, rule in _bodies_with_villages(ctx, sentence):
+                add(a, b, True, rule, sentence)
     for sentence in ctx.sentences:
         if not COOPERATION_CUE.search(sentence.text):
             continue
@@ -91,6 +94,8 @@ def _orient(ctx: Context, a: Entity, b: Entity, directed: bool) -> tuple[Entity,
     if a is b or a.key == b.key:
         return None
     sides = (ctx.side(a), ctx.side(b))
+    if a.place is None and a.type in BODY_TYPES and sides[0] is None and sides[1] == "assisted":
+        return a, b  # an enterprise of no stated place that pairs with a village helps it
     if sides == ("helper", "assisted"):
         return a, b
     if sides == ("assisted", "helper"):
@@ -243,6 +248,9 @@ def _sent_or_built(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Ite
         clause_after = ctx.text[right.end:_clause_end(ctx, right.end, sentence)]
         if TO_PARTNER.fullmatch(gap_end) and TRANSFER_VERB.search(clause_after):
             yield left.entity, right.entity, True, "pairing-aid-sent"
+        elif GIVEN_TO.fullmatch(gap_end) and re.search(r"资金|\d|万元|亿元", clause_after) and \
+                _same_rank(ctx, left.entity, right.entity):
+            yield left.entity, right.entity, True, "pairing-aid-sent"
         elif IN_PLACE.fullmatch(gap_end) and AID_VERB.match(clause_after):
             yield left.entity, right.entity, True, "pairing-aid-sent"
     opening = re.match(r"在", sentence.text)
@@ -282,6 +290,8 @@ def _only_pair(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterato
     rank (若尔盖县是秀洲区…的结对地区)."""
     if not PAIRING_CUE.search(sentence.text):
         return
+    if chains and ctx.text[chains[0].start - 1:chains[0].start] == "在" and chains[0].start - 1 == sentence.start:
+        chains = chains[1:]  # 在索伦镇，…: where it happened, not a side
     candidates = set()
     for a in chains:
         for b in chains:
@@ -292,6 +302,28 @@ def _only_pair(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterato
         helper_key, assisted_key = next(iter(candidates))
         by_key = {c.entity.key: c.entity for c in chains}
         yield by_key[helper_key], by_key[assisted_key], True, "pairing-only-pair-in-sentence"
+
+
+def _bodies_with_villages(ctx: Context, sentence: Sentence) -> Iterator[tuple[Entity, Entity, str]]:
+    """X公司结对帮扶Y村, X公司与Y村签订结对协议, Y村得到X公司结对帮扶: a body paired with a
+    village or town of the other side."""
+    parties = [p for p in ctx.mentions_in(sentence.start, sentence.end)
+               if p.entity.type in BODY_TYPES and p.entity.place is None and not ctx.inside_a_name(p)]
+    villages = [c for c in ctx.chains(sentence.start, sentence.end) if c.entity.type in ("Village", "Town")
+                and ctx.side(c.entity) == "assisted"]
+    for body in parties:
+        if ctx.side(body.entity) == "assisted":
+            continue
+        for village in villages:
+            if village.start >= body.end:
+                gap = ctx.text[body.end:village.start]
+                clause = ctx.text[village.end:_clause_end(ctx, village.end, sentence)]
+                if VERB_LINK.fullmatch(gap) or (JOINED.fullmatch(gap) and RELATION.search(clause)):
+                    yield body.entity, village.entity, "pairing-body-with-village"
+                    break
+            elif RECEIVED_FROM.match(ctx.text[village.end:body.start]) and \
+                    re.match(rf"{NO_PUNCT}{{0,4}}?{LINK_VERB}", ctx.text[body.end:sentence.end]):
+                yield body.entity, village.entity, "pairing-body-with-village"
 
 
 SENTENCE_RULES: dict[str, SentenceRule] = {
@@ -327,7 +359,7 @@ def _abbreviated_pairs(ctx: Context) -> Iterator[tuple[Entity, Entity, str, int]
 
 
 def _province_letter(entity: Entity) -> str:
-    return next((c for c, code in PROVINCE_ABBREVIATION.items() if code == entity.place.code), "")
+    return next((c for c, code in PROVINCE_LETTERS.items() if code == entity.place.code), "")
 
 
 def _first_letter(entity: Entity) -> str:
@@ -339,9 +371,9 @@ def _abbreviation_at(ctx: Context, start: int, end: int, strict: bool) -> bool:
     letters (京津冀) nor inside a division's name, and, for places below the province, before a
     word of cooperation or in quotes."""
     before, after = ctx.text[start - 1:start], ctx.text[end:end + 1]
-    if before in PROVINCE_ABBREVIATION or after in PROVINCE_ABBREVIATION:
+    if before in PROVINCE_LETTERS or after in PROVINCE_LETTERS:
         return False
-    if any(p.start < end and start < p.end for p in ctx.mentions_in(max(0, start - 12), end)
-           if p.entity.place is not None):
-        return False
+    if any(p.start < end and start < p.end and (p.start < start or p.end > end)
+           for p in ctx.mentions_in(max(0, start - 12), end) if p.entity.place is not None):
+        return False  # the letters are part of a division's name (闽宁镇)
     return not strict or before == "“" or bool(ABBREVIATION_AFTER.match(ctx.text, end))
