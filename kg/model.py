@@ -117,6 +117,8 @@ class Mention:
     role: str | None = None  # for persons: the title written before the name
     resolved: bool = True  # False for a division not found in the gazetteer
     within: Place | None = None  # where an unresolved division was written to lie
+    source: str = "rule"  # what proposed it: a rule, or the statistical tagger
+    confidence: float = 1.0  # how sure that source is, for arbitration between overlapping mentions
 
 
 @dataclass

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+import re
+
 
 from .extract.names import SUFFIX_RE
 from .gazetteer import Gazetteer
@@ -38,6 +40,7 @@ def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[E
             entity.aliases.add(m.span.text)
     regions = [m for m in mentions if m.place is not None or not m.resolved]
     _fold_variants(entities, regions)
+    _fold_familiar_names(entities)
     _scan_aliases(article.text, entities, regions)
     _attach_parents(entities, mentions, gaz)
     _attach_locations(entities, regions)
@@ -102,6 +105,23 @@ def _is_variant(short: Entity, long: Entity, regions: list[Mention]) -> bool:
     if len(short_stem) >= 2 and long_stem.startswith(short_stem) and short_stem != long_stem:
         return True
     return len(short.name) >= 4 and long.name.endswith(short.name)
+
+
+FAMILIAR_NAME = re.compile(r"^(?:老|小)(?P<a>[\u4e00-\u9fff])$|^(?P<b>[\u4e00-\u9fff])(?:老师|大夫|医生|师傅|书记|主任|校长|院长|总)$")
+
+
+def _fold_familiar_names(entities: dict[str, Entity]) -> None:
+    """老杨, 孙老师, 赵大夫: a surname with a familiar word is the one person of that surname."""
+    persons = [e for e in entities.values() if e.type == "Person"]
+    for short in persons:
+        m = FAMILIAR_NAME.match(short.name)
+        if not m:
+            continue
+        surname = m.group("a") or m.group("b")
+        full = [e for e in persons if e is not short and len(e.name) >= 2 and e.name[0] == surname
+                and not FAMILIAR_NAME.match(e.name)]
+        if len(full) == 1 and short.key in entities:
+            _merge(entities, short, into=full[0])
 
 
 def _merge(entities: dict[str, Entity], short: Entity, into: Entity) -> None:

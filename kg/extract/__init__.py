@@ -11,6 +11,7 @@ from collections.abc import Callable
 from ..gazetteer import Gazetteer
 from ..model import Article, Mention
 from .names import extract_names
+from .persons import extract_persons
 from .regions import extract_regions
 from .tagger import Tagger
 
@@ -25,7 +26,11 @@ def _names(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagge
     return extract_names(article, found), []
 
 
-EXTRACTORS: dict[str, Extractor] = {"regions": _regions, "names": _names}
+def _persons(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagger):
+    return extract_persons(article, found, gaz, tagger), []
+
+
+EXTRACTORS: dict[str, Extractor] = {"regions": _regions, "names": _names, "persons": _persons}
 
 
 def extract_mentions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[str]]:

@@ -1,11 +1,10 @@
-"""Named organisations, projects, events, documents, products and persons.
+"""Named organisations, projects, events, documents and products.
 
 Chinese names carry their kind at the end (…有限公司, …中学, …局, …项目,
 …招聘会), so each rule starts from a suffix and walks left to where the name
 begins: the start of the clause, or the end of a word that cannot be part of
 a name (a verb such as 建成/举办, a function word such as 的/与/在, a title
-such as 总经理).  Persons are the other way round: a title first, then a name
-that starts with a known surname.
+such as 总经理).  Persons are found the other way round (extract/persons.py).
 """
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Article, Mention, Span
+from .persons import ROLE_RE, ROLES
 
 # Suffix -> entity type.  Longer suffixes win over shorter ones at the same place.
 SUFFIX_TYPES = {
@@ -31,24 +31,6 @@ SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
 SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIX_OF), key=len, reverse=True)))
 # "X中" for numbered schools: 平凉三中, 二中.
 NUMBERED_SCHOOL = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]中(?![学心国华央间专])")
-
-# Titles written before a person's name.  Reporters and editors are bylines, not entities.
-ROLES = ("副总经理 总经理 董事长 副董事长 总裁 经理 厂长 党支部书记 村党支部书记 村支书 支部书记 "
-         "党委书记 县委书记 区委书记 书记 副主任 主任 副局长 局长 副站长 站长 副县长 县长 副区长 区长 "
-         "副市长 市长 副镇长 镇长 乡长 村长 村主任 副主席 主席 副院长 院长 副校长 校长 教师 老师 "
-         "医生 专家 村民 农民 贫困户 老人 小伙 大学生 负责人 工作人员 员工 技术员 种植户 养殖户 "
-         "致富带头人 创业者 理事长 会长 社长 场长 队长 组长 委员 常委").split()
-ROLE_RE = re.compile("|".join(sorted(ROLES, key=len, reverse=True)))
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
-    "武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒"
-    "阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓"
-    "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣"
-    "巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘"
-    "满闻位厉伏薄") | {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "长孙"}
-# Characters that cannot start the third character of a name: a verb or particle follows.
-AFTER_NAME = set("说讲告介表称指谈坦笑拉带陪等在对也还就都是的了和与及向为从将把被给让正已又欣激感深一")
 
 # Words that end a name's left edge.  A name never contains them, so the name
 # starts right after the last one before its suffix.
@@ -103,7 +85,6 @@ def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
     mentions = _suffix_names(text, region_spans)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
-    mentions += _persons(text)
     return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
 
 
@@ -280,34 +261,3 @@ def _list_item(item: str) -> str:
         item = item[m.end():]
         m = BOUNDARY_RE.search(item)
     return item if len(item) >= 2 else ""
-
-
-def _persons(text: str) -> list[Mention]:
-    out = []
-    for m in ROLE_RE.finditer(text):
-        role, pos = m.group(), m.end()
-        name = _person_name(text, pos)
-        if name:
-            out.append(Mention(Span(pos, pos + len(name), name), "Person", name,
-                               f"Person:{name}", "title-then-name", role=role))
-    return out
-
-
-def _person_name(text: str, pos: int) -> str | None:
-    surname = text[pos:pos + 2] if text[pos:pos + 2] in SURNAMES else text[pos:pos + 1]
-    if surname not in SURNAMES:
-        return None
-    rest = pos + len(surname)
-    given = ""
-    for k in range(2):
-        ch = text[rest + k:rest + k + 1]
-        if not re.fullmatch(r"[\u4e00-\u9fff]", ch or "x") or (k == 1 and ch in AFTER_NAME) \
-                or (k == 0 and ch in AFTER_NAME):
-            break
-        given += ch
-    if not given:
-        return None
-    follow = text[rest + len(given):rest + len(given) + 1]
-    if re.fullmatch(r"[\u4e00-\u9fff]", follow or "x") and follow not in AFTER_NAME:
-        return None  # the name runs on into a word: not a name after all
-    return surname + given
