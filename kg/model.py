@@ -117,6 +117,7 @@ class Mention:
     role: str | None = None  # for persons: the title written before the name
     resolved: bool = True  # False for a division not found in the gazetteer
     within: Place | None = None  # where an unresolved division was written to lie
+    within_name: bool = False  # a division written inside a name: where the thing lies, not a mention of it
     source: str = "rule"  # what proposed it: a rule, or the statistical tagger
     confidence: float = 1.0  # how sure that source is, for arbitration between overlapping mentions
 

@@ -31,6 +31,8 @@ def group_of(entity_type: str) -> str:
 def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[Entity]:
     entities: dict[str, Entity] = {}
     for m in mentions:
+        if m.within_name:
+            continue
         entity = entities.get(m.key)
         if entity is None:
             entity = entities[m.key] = Entity(m.key, m.type, m.name, place=m.place,
@@ -174,6 +176,9 @@ def _scan_aliases(text: str, entities: dict[str, Entity], regions: list[Mention]
 
 def _attach_parents(entities: dict[str, Entity], mentions: list[Mention], gaz: Gazetteer) -> None:
     by_place: dict[int, Entity] = {e.place.id: e for e in entities.values() if e.place}
+    for m in mentions:
+        if m.within_name and m.place is not None:
+            _parent_entity(m.place, entities, by_place, gaz)  # where a named thing lies
     for entity in list(entities.values()):
         if entity.place is not None:
             entity.parent = _parent_entity(gaz.parent(entity.place), entities, by_place, gaz)

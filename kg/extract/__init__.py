@@ -2,7 +2,9 @@
 
 The registry keeps the order they run in; a later extractor sees the
 mentions of the earlier ones (names are cut around the divisions found
-first).  Add an extractor by adding it here.
+first; the tagger is not asked about words a rule has named).  Add an
+extractor by adding it here.  Where proposals overlap, ``arbitrate`` keeps
+one reading.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Callable
 
 from ..gazetteer import Gazetteer
 from ..model import Article, Mention
+from .arbitrate import arbitrate
 from .names import extract_names
 from .persons import extract_persons
 from .regions import extract_regions
@@ -41,4 +44,4 @@ def extract_mentions(article: Article, gaz: Gazetteer) -> tuple[list[Mention], l
         found, warned = extractor(article, mentions, gaz, tagger)
         mentions += found
         warnings += warned
-    return mentions, warnings
+    return arbitrate(mentions, article.text), warnings

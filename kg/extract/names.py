@@ -18,10 +18,12 @@ from .persons import ROLE_RE, ROLES
 SUFFIX_TYPES = {
     "Enterprise": "有限责任公司 股份有限公司 有限公司 分公司 公司 集团 酒业 木业 药业 乳业 茶业 电机 "
                   "电器 实业 食品厂 工厂 厂",
-    "Organization": "专业合作社 合作社 工作站 协会 商会 联合会 基金会 研究院 研究所 工商联",
+    "Organization": "专业合作社 合作社 工作站 协会 商会 联合会 基金会 研究院 研究所 工商联 红十字会 慈善总会 慈善会 "
+                    "总会 促进会 联盟 老乡之家 电视总台 总台",
     "School": "职业技术学校 职业中学 中学 小学 大学 学院 学校 幼儿园",
     "Hospital": "妇幼保健院 人民医院 中医院 医院 卫生院 保健院",
-    "Government": "人民政府 委员会 办公室 扶贫办 协作办 政协 人大 局 站",
+    "Government": "人民政府 政府 委员会 办公室 办公厅 扶贫办 协作办 支援办 政协 人大 管委会 指挥部 工作组 工作队 联络组 "
+                  "组织部 统战部 宣传部 人武部 厅 局 教委 发改委 卫健委 民委 兽医站 农技站 农机站 林业站 水利站 畜牧站",
     "Project": "项目 工程 基地 示范园 产业园 养殖场 养猪场 羊场 牛场 猪场 农场 林场 牧场 中心 水厂 "
                "车间 旗舰店 电站 馆",
     "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 "
@@ -42,7 +44,10 @@ BOUNDARY_WORDS = (
     "兴办 创办 开办 实现 形成 获得 承接 争取 申报 进入 走访 慰问 结成 结对 采取 去 来 看 对(?![口接]) "
     "就(?!业) 即 该 这 那 这家 那家 首批 龙头企业 企业 单位 记者 群众 表示 介绍 告诉 以 而 但 却 则 且 "
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
-    "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条]"
+    "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
+    "部分 个别 更多 一些 如今 "
+    "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条] "
+    "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
 BOUNDARY_RE = re.compile("|".join(sorted(BOUNDARY_WORDS + ROLES, key=len, reverse=True)))
 PROVINCE_ABBREVIATIONS = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀贵黔云滇陕秦甘陇青宁新藏桂蒙")
@@ -83,6 +88,8 @@ def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
     text = article.text
     region_spans = _Spans(len(text), [(m.span.start, m.span.end) for m in regions])
     mentions = _suffix_names(text, region_spans)
+    mentions += _party_committees(text, regions)
+    mentions += _listed_names(text, region_spans, mentions)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
     return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
@@ -174,9 +181,74 @@ def _suffix_names(text: str, regions: _Spans) -> list[Mention]:
             continue
         if kind == "School" and _generic(stem, start, NO_SPANS):
             continue
+        if kind == "Government" and not _placed_body(name, start, regions):
+            continue
+        if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions):
+            continue
         mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
                                 f"suffix-{suffix}"))
     return mentions
+
+
+# Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
+# one is a name only where something singles it out.
+OPEN_SUFFIXES = {"厂", "工厂", "公司"}
+PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
+
+
+def _singled_out(text: str, name: str, start: int, regions: _Spans) -> bool:
+    """A place in or right before the name (哈播村的红米加工厂), a quoted word, or Latin letters."""
+    return _inside(start, regions) or bool(PLACE_OF.search(text, max(0, start - 8), start)) \
+        or "“" in name or bool(LATIN_OR_DIGIT.search(name.rstrip("0123456789")))
+
+
+# A body of government is named for its place (临洮县扶贫办, 区扶贫支援办, 旗人社局) or is national.
+PLACED_BODY = re.compile(r"^(?:国务院|中央|全国|国家|中共|省|市|县|区|州|旗|盟|镇|乡|自治区)")
+
+
+def _placed_body(name: str, start: int, regions: _Spans) -> bool:
+    return _inside(start, regions) or bool(PLACED_BODY.match(name))
+
+
+def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
+    """X县委, X市委: a division's party committee (whether the words are a title is settled
+    in arbitration)."""
+    out = []
+    for m in regions:
+        if m.span.text.endswith(("县", "市", "区", "州", "旗", "省")) and text[m.span.end:m.span.end + 1] == "委" \
+                and text[m.span.end + 1:m.span.end + 2] != "会":
+            name = text[m.span.start:m.span.end + 1]
+            out.append(Mention(Span(m.span.start, m.span.end + 1, name), "Government", name, f"Government:{name}",
+                               "party-committee"))
+    return out
+
+
+# A list of names before what they are (津瑞菌业、港峰门窗、君晟源等8家天津企业; 引进华澄、锡东两家企业).
+LISTED = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,12}(?:、[\u4e00-\u9fff]{2,12})+|[\u4e00-\u9fff]{2,12}(?:和|及|与)[\u4e00-\u9fff]{2,12})"
+    r"(?:等)?(?P<count>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所)"
+    r"[\u4e00-\u9fff]{0,8}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
+LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
+                "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
+                "院校": "School", "医院": "Hospital", "景点": "Project", "景区": "Project"}
+
+
+def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Mention]:
+    taken = _Spans(len(text), [(m.span.start, m.span.end) for m in found])
+    out = []
+    for m in LISTED.finditer(text):
+        kind = LISTED_TYPES[m["kind"]]
+        pos = m.start("items")
+        for item in re.split(r"、|和|及|与", m["items"]):
+            item_end = pos + len(item)
+            item = _list_item(item)
+            start = item_end - len(item)
+            pos = item_end + 1
+            if len(item) < 2 or _inside(start, regions) or _inside(start, taken) or _generic(item, start, NO_SPANS):
+                continue
+            out.append(Mention(Span(start, item_end, item), kind, item, f"{kind}:{item}", "listed-before-kind",
+                               confidence=0.8))
+    return out
 
 
 def _continues(text: str, end: int, later: list[tuple]) -> bool:

@@ -55,7 +55,7 @@ class _Hit:
 # A short or former name this long names one division, not a word (西双版纳, 科左中旗),
 # unless it names a kind of zone (工业园, 高新区).
 DISTINCT_SHORT = 3
-ZONE = re.compile(r"开发区|园区|新区|管理区|管委会|示范区|实验区|试验区|度假区|港区|新城|工业园|农场|林场|矿区")
+ZONE = re.compile(r"开发区|园区|新区|管理区|管委会|示范区|实验区|试验区|度假区|保税区|港区|新城|工业园|农场|林场|矿区")
 
 
 def _parent_named(place: Place, confirmed: set[Place], gaz: Gazetteer) -> bool:

@@ -55,10 +55,12 @@ PARTY_TYPES = {"Province", "City", "District", "County", "Town", "Village", "Ent
                "Hospital", "Government", "Organization"}
 TO_PARTY = r"(?:向|为|给|帮|帮助|资助|援助|支持|对)"
 # The giver written before the money: 天津帮扶资金, 鹤山市的对口帮扶资金, 龙岗区慈善资金.
-GIVER_BEFORE_FUNDS = re.compile(r"^(?:的)?(?:东西部|对口|扶贫|帮扶|援助|援建|协作|财政|专项|慈善|捐赠|各类|社会)*"
+GIVER_BEFORE_FUNDS = re.compile(r"(?:的)?(?:东西部|对口|扶贫|帮扶|援助|援建|协作|财政|专项|慈善|捐赠|各类|社会)*"
                                 r"(?:资金|款|物资|善款)")
-RECEIVING_VERB = re.compile(r"承接|获得|收到|接收|争取到|争取|得到|获|动用|使用|拿出|用好|利用")
-RECEIVER_AFTER = re.compile(r"^[^，。；,;]{0,12}?(?:注入|拨付至|拨付到|拨付给|拨至|拨给|投向|投到|用于|支持|资助|帮助|"
+RECEIVING_VERB = re.compile(r"承接|获得|收到|接收|争取到|争取|得到|获")
+GIVING_VERB = re.compile(r"(?:安排|投入|拨付|下达|落实|划拨|提供|援助|给予|支持|拨)$")
+TAKING_VERB = re.compile(RECEIVING_VERB.pattern + r"|动用|使用|拿出|用好|利用")
+RECEIVER_AFTER = re.compile(r"[^，。；,;]{0,12}?(?:注入|拨付至|拨付到|拨付给|拨至|拨给|投向|投到|用于|支持|资助|帮助|"
                             r"捐给|送给|交给|落实到|落到)")
 CLAUSE_MARKS = "，,；;：:"
 
@@ -176,33 +178,39 @@ def _parties(ctx: Context, start: int, end: int) -> list[_Party]:
 
 def _frame_parties(ctx: Context, sentence: Sentence, amount: Amount) -> tuple[Entity | None, Entity | None, str]:
     text, at = ctx.text, amount.span.start
-    before = _parties(ctx, sentence.start, at)
+    before = [p for p in _parties(ctx, sentence.start, at)
+              if not _in_source_phrase(ctx, sentence, p) and not _where(ctx, p)]
     donor = recipient = None
     rule = "money-sentence-subject"
-    for i, party in enumerate(before):
+    for i, party in enumerate(before[1:], 1):
         # X向Y…: the one after the particle receives, the one before it gives.
-        if re.fullmatch(rf"[^，。；,;]{{0,8}}?{TO_PARTY}", text[before[i - 1].end:party.start] if i else "x") \
-                and i and not _clause_between(text, before[i - 1].end, party.start):
+        if re.fullmatch(rf"[^，。；,;]{{0,14}}?{TO_PARTY}", text[before[i - 1].end:party.start]):
             donor, recipient, rule = before[i - 1].entity, party.entity, "money-giver-to-receiver"
+    for i, party in enumerate(before):
+        # X安排Y…资金: the one between a verb of giving and the money receives it, the one before gives.
+        if recipient is None and GIVER_BEFORE_FUNDS.match(text, party.end) and \
+                GIVING_VERB.search(text, max(sentence.start, party.start - 4), party.start):
+            recipient, rule = party.entity, "money-giver-verb-receiver"
+            donor = before[i - 1].entity if i and not _clause_between(text, before[i - 1].end, party.start) else None
     for party in reversed(before):
-        if donor is None and GIVER_BEFORE_FUNDS.match(text, party.end) and not _is_receiving(ctx, party, at):
+        if donor is None and party.entity is not recipient and GIVER_BEFORE_FUNDS.match(text, party.end):
             donor, rule = party.entity, "money-giver-before-funds"
-    receiving = None
-    for m in RECEIVING_VERB.finditer(text, sentence.start, at):
-        receiving = m
-    if recipient is None and receiving is not None:
-        subjects = [p for p in before if p.end <= receiving.start()]
-        in_clause = [p for p in subjects if p.start >= _clause_start(text, sentence, receiving.start())]
+    verb = None
+    for m in TAKING_VERB.finditer(text, sentence.start, at):
+        verb = m
+    if recipient is None and verb is not None:
+        subjects = [p for p in before if p.end <= verb.start() and p.entity is not donor]
+        in_clause = [p for p in subjects if p.start >= _clause_start(text, sentence, verb.start())]
         taker = (in_clause or subjects[:1] or [None])[-1]
-        if taker is not None and taker.entity is not donor:
+        # Who receives takes (获得); who uses (拿出, 动用) took it before if western, gives if eastern.
+        if taker is not None and (RECEIVING_VERB.fullmatch(verb.group()) or ctx.side(taker.entity) == "assisted"):
             recipient, rule = taker.entity, "money-receiver-verb"
-    after = RECEIVER_AFTER.match(text, amount.span.end)
-    if recipient is None and after:
-        targets = _parties(ctx, after.end(), _clause_end(text, sentence, after.end()) + 1)
-        if targets and targets[0].start - after.end() <= 2:
-            recipient, rule = targets[0].entity, "money-receiver-after"
+    if recipient is None:
+        target = _receiver_after(ctx, sentence, amount)
+        if target is not None and target is not donor:
+            recipient, rule = target, "money-receiver-after"
     if donor is None and before:
-        subject = _subject(ctx, sentence, before)
+        subject = _subject(ctx, sentence, before, at)
         if subject is not None and subject.entity is not recipient:
             side = ctx.side(subject.entity)
             if side == "assisted" and recipient is None and not _gives(ctx, subject, at):
@@ -212,8 +220,49 @@ def _frame_parties(ctx: Context, sentence: Sentence, amount: Amount) -> tuple[En
     return donor, recipient, rule
 
 
-def _subject(ctx: Context, sentence: Sentence, before: list[_Party]) -> _Party | None:
-    """The sentence's subject: the first party, after a leading 在…， or time phrase."""
+def _where(ctx: Context, party: _Party) -> bool:
+    """在X…: the place where something happens, not who gives or gets."""
+    return ctx.text[party.start - 1:party.start] == "在"
+
+
+def _in_source_phrase(ctx: Context, sentence: Sentence, party: _Party) -> bool:
+    """据X统计, 记者从X获悉: the one who reports, not a party to the money."""
+    lead = ctx.text[max(sentence.start, party.start - 4):party.start]
+    after = ctx.text[party.end:party.end + 4]
+    return bool(re.search(r"据$|从$", lead)) and bool(re.match(r"(?:的)?(?:统计|介绍|了解|获悉|报道|消息|数据)", after))
+
+
+def _receiver_after(ctx: Context, sentence: Sentence, amount: Amount) -> Entity | None:
+    """…资金注入Y, …用于Y, and in the next clause …，为Y翻修危房 / …，拨付至Y."""
+    text = ctx.text
+    after = RECEIVER_AFTER.match(text, amount.span.end)
+    if after is None:
+        next_clause = re.compile(r"[，,]\s*(?:[^，。；,;]{0,16}?(?:拨付至|拨付到|拨至|注入|交给|捐给)|(?:为|给|帮|帮助|支持|让|用于))")
+        after = next_clause.match(text, _clause_end(text, sentence, amount.span.end))
+    if after is None:
+        return None
+    targets = _parties(ctx, after.end(), _clause_end(text, sentence, after.end()) + 1)
+    if not targets or targets[0].start - after.end() > 2:
+        return None
+    return _whole_of_a_list(ctx, targets[0]) or targets[0].entity
+
+
+def _whole_of_a_list(ctx: Context, party: _Party) -> Entity | None:
+    """支持东兰县长乐镇、武篆镇: money for several towns of a county goes to the county (and for
+    several villages of a town, to the town)."""
+    if ctx.text[party.end:party.end + 1] != "、":
+        return None
+    chain = next((c for c in ctx.chains(party.start, party.end + 1) if c.start == party.start), None)
+    heads = [p.entity for p in chain.members[:-1] if p.entity.type in ("County", "District", "City", "Town")] if chain else []
+    return heads[-1] if heads else None
+
+
+def _subject(ctx: Context, sentence: Sentence, before: list[_Party], at: int) -> _Party | None:
+    """Who the amount's clause is about: its first party, else the sentence's first, after a
+    leading 在… (where something happened) phrase."""
+    clause = [p for p in before if p.start >= _clause_start(ctx.text, sentence, at)]
+    if clause:
+        return clause[0]
     first = before[0]
     lead = ctx.text[sentence.start:first.start]
     if lead.endswith("在") or re.search(r"在[^，]*$", lead):
@@ -224,10 +273,6 @@ def _subject(ctx: Context, sentence: Sentence, before: list[_Party]) -> _Party |
 
 def _gives(ctx: Context, party: _Party, at: int) -> bool:
     return bool(re.search(r"投入|捐|拨|援建|出资|安排|落实|提供|送", ctx.text[party.end:at]))
-
-
-def _is_receiving(ctx: Context, party: _Party, at: int) -> bool:
-    return bool(RECEIVING_VERB.search(ctx.text, party.start - 4, party.start))
 
 
 def _clause_between(text: str, a: int, b: int) -> bool:
@@ -269,6 +314,12 @@ def _from_pairings(ctx: Context, donor: Entity | None, recipient: Entity | None,
     is paired with, and money a division receives comes from its one helper."""
     if donor is not None and recipient is None:
         partners = {p.assisted.key: p.assisted for p in pairings if p.helper.key == donor.key}
+        named = {p.entity.key for p in ctx.mentions_in(sentence.start, sentence.end)}
+        if len(partners) > 1 and len(set(partners) & named) == 1:  # the partner the sentence names
+            partners = {k: v for k, v in partners.items() if k in named}
+        if not partners and donor.place is not None:  # 天津市's money, in a report on 津南区 and 灵台县
+            partners = {p.assisted.key: p.assisted for p in pairings if p.helper.place is not None
+                        and donor.place in ctx.gaz.ancestors(p.helper.place)}
         if len(partners) == 1:
             recipient = next(iter(partners.values()))
     elif recipient is not None and donor is None:
