@@ -25,9 +25,10 @@ SUFFIX_TYPES = {
     "Government": "人民政府 政府 委员会 办公室 办公厅 扶贫办 协作办 支援办 政协 人大 管委会 指挥部 工作组 工作队 联络组 "
                   "组织部 统战部 宣传部 人武部 厅 局 教委 发改委 卫健委 民委 兽医站 农技站 农机站 林业站 水利站 畜牧站",
     "Project": "项目 工程 基地 示范园 产业园 养殖场 养猪场 羊场 牛场 猪场 农场 林场 牧场 中心 水厂 "
-               "车间 旗舰店 电站 馆",
+               "车间 旗舰店 电站 馆 园 小镇 古镇 试验区 示范区 机场 大桥 景区 专区 基金 助学金 书屋 专列 专车 直通车 "
+               "培训班 保税区 开发区",
     "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 "
-             "嘉年华 论坛 峰会 旅游节 文化节 丰收节",
+             "嘉年华 论坛 峰会 旅游节 文化节 丰收节 好物节 展销周 发布会 签约仪式 捐赠仪式 仪式 行动 活动",
 }
 SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
 SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIX_OF), key=len, reverse=True)))
@@ -45,7 +46,7 @@ BOUNDARY_WORDS = (
     "就(?!业) 即 该 这 那 这家 那家 首批 龙头企业 企业 单位 记者 群众 表示 介绍 告诉 以 而 但 却 则 且 "
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
-    "部分 个别 更多 一些 如今 "
+    "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 "
     "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
@@ -56,7 +57,8 @@ LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 MAX_NAME = 30
 # Words that end in a suffix character but name nothing.
 NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
-                       r"(食|书|饭|旅|宾|博物|图书|场)馆$|^(中|重|核|市|圆|同)心$")
+                       r"^[^“”]{0,2}(食|书|饭|旅|宾|博物|图书|场|展览|纪念)馆$|^(中|重|核|市|圆|同)心$|"
+                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$")
 # Words that describe rather than name: a project called only by them is no name.
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
@@ -68,12 +70,20 @@ GENERIC = re.compile(
     "东西部|扶贫|协作|帮扶|产业|民生|重点|援建|合作|各类|相关|其他|这些|示范|建设|发展|脱贫|攻坚|社区|企业|"
     "农村|贫困|农户|龙头|当地|本地|地方|光伏|养殖|种植|项目|生产|开发|友好|类|一批批?|一项项|一个个|首批|"
     r"[0-9一二三四五六七八九十百千万两几多余]+[个座家所批项处名条类大]|[0-9]+|[“”（）()·\s]")
-QUOTED = re.compile(r"“([^“”\n]{2,12})”")
-QUOTED_LIST_TAIL = re.compile(r"(“[^“”]{2,12}”、?)*等")
+QUOTED = re.compile(r"“([^“”\n]{2,16})”")
+QUOTED_LIST_TAIL = re.compile(r"(“[^“”]{2,12}”、?)*等?(?:的)?")
 PRODUCT_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}")
-PRODUCT_CUE = re.compile(r"[^，。；]{0,12}?(产品|特产|品牌|名优|农产品)")
+PRODUCT_CUE = re.compile(r"[^，。；“”]{0,8}?(产品|特产|品牌|名优|农产品|标签|牌子|商标|认证|标识)|牌")
+# What products are: a place's name before one of these is a brand (静宁苹果, 元阳红米, 盘县火腿).
+PRODUCT_NOUN = ("苹果|梨|桃|杏|枣|柚|橙|柑|橘|芒果|葡萄|猕猴桃|樱桃|草莓|核桃|板栗|花椒|辣椒|生姜|大蒜|马铃薯|土豆|红薯|"
+                "玉米|小米|大米|红米|稻米|香米|面粉|挂面|岩脚面|粉丝|粉条|茶叶|红茶|绿茶|白茶|早茶|茶|咖啡|三七|天麻|当归|党参|黄芪|"
+                "枸杞|蜂蜜|牛肉|羊肉|猪肉|牦牛肉|羊羔肉|火腿|腊肉|香猪|土鸡|鸡蛋|黄牛|肉牛|牛|羊|猪|鸡|鸭|鹅|木耳|香菇|"
+                "菇|菌|酒|醋|火麻油|山茶油|菜籽油|百合|山楂|杂粮|荞麦|燕麦|青稞|藜麦|刺绣|银饰|蜡染|砚")
+PLACE_PRODUCT = re.compile(rf"(?!销售|采购|购买|认购|种植|种|养|发展|生产|加工|特色|优质)"
+                           rf"(?:(?![的有在是和与及])[\u4e00-\u9fff]){{0,3}}?(?:{PRODUCT_NOUN})(?=走出|走进|走向|销往|卖到|卖进|进入|摆上|端上|"
+                           rf"上市|出山|进京|热销|畅销|远销|、|等|和|”|[，。；])")
 PRODUCT_VERB = re.compile(r"(种|养|卖|销售|推出|打造|品牌)$")
-PRODUCTS_AFTER_LIST = r"等(?:特色|农副|农特|名优|地方|优质|扶贫)*产品"
+PRODUCTS_AFTER_LIST = r"等(?:特色|农副|农特|农畜|名优|地方|优质|扶贫|农)*产品"
 LIST_BEFORE_PRODUCTS = re.compile(
     rf"(?P<items>[\u4e00-\u9fff]{{2,8}}(?:、[\u4e00-\u9fff]{{2,8}})+){PRODUCTS_AFTER_LIST}")
 PRODUCT_LIST_END = re.compile(PRODUCTS_AFTER_LIST)
@@ -92,6 +102,8 @@ def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
     mentions += _listed_names(text, region_spans, mentions)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
+    mentions += _place_products(text, regions, mentions)
+    mentions += _quoted_activities(text, mentions)
     return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
 
 
@@ -132,15 +144,21 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
     """Where a name ending in a suffix begins: after the last boundary word."""
     start = _clause_start(text, suffix_start)
     window = text[start:suffix_start]
+    quoted = _Spans(len(text), [(start + q.start(), start + q.end()) for q in QUOTE_SPAN.finditer(window)])
     cut = start
     for m in BOUNDARY_RE.finditer(window):
-        if not _inside(start + m.start(), protected):
+        at = start + m.start()
+        # Words inside quotes (“在希望的田野上”) and before 暨 (…捐赠暨帮扶签约仪式) are part of the name.
+        if not _inside(at, protected) and not _inside(at, quoted) and window[m.end():m.end() + 1] != "暨":
             cut = start + m.end()
     # "…博览会”“津城…" : a closing and an opening quote separate two names.
     between = text.rfind("”“", cut, suffix_start)
     if between >= 0:
         cut = between + 1
     return cut
+
+
+QUOTE_SPAN = re.compile(r"“[^“”]*”")
 
 
 def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
@@ -187,12 +205,18 @@ def _suffix_names(text: str, regions: _Spans) -> list[Mention]:
             continue
         mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
                                 f"suffix-{suffix}"))
+        quoted = re.match(r"“([^“”]{2,16})”", name)
+        if kind == "Event" and quoted and quoted.end() < len(name):
+            # “甬凉同心·就业帮扶”春季专场招聘会 is also called by its quoted words alone.
+            mentions.append(Mention(Span(start + 1, start + quoted.end() - 1, quoted.group(1)), kind, name,
+                                    f"{kind}:{name}", f"suffix-{suffix}-quoted-part"))
     return mentions
 
 
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
-OPEN_SUFFIXES = {"厂", "工厂", "公司"}
+OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
+                 "活动", "行动", "仪式", "发布会", "开发区", "保税区"}
 PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
 
 
@@ -323,6 +347,42 @@ def _products(text: str, taken: list[Mention]) -> list[Mention]:
                 continue
             out.append(Mention(Span(start, start + len(item), item), "Product", item,
                                f"Product:{item}", "list-before-products"))
+    return out
+
+
+def _place_products(text: str, regions: list[Mention], taken: list[Mention]) -> list[Mention]:
+    """A place's name and a product (静宁苹果走出大山, 元阳红米、昭通苹果等): a brand."""
+    covered = _Spans(len(text), [(m.span.start, m.span.end) for m in taken])
+    out = []
+    for region in regions:
+        m = PLACE_PRODUCT.match(text, region.span.end)
+        if m is None or _inside(region.span.end, covered) or _inside(region.span.start, covered):
+            continue
+        name = text[region.span.start:m.end()]
+        out.append(Mention(Span(region.span.start, m.end(), name), "Product", name, f"Product:{name}",
+                           "place-then-product", confidence=0.8))
+    return out
+
+
+# Activities named in quotes: 通过“送教下乡”“医疗服务支援”, 开展“云品进社区”“云品进食堂”等系列活动.
+QUOTED_RUN = re.compile(r"(?:“[^“”\n]{3,16}”(?:、)?)+")
+ACTIVITY_BEFORE = re.compile(r"(?:通过|开展|举办|组织|推出|实施|启动|发起|参加|参与|推动|围绕)$")
+ACTIVITY_AFTER = re.compile(r"等?(?:系列)?(?:活动|行动)|[，。；、]|进|启动|开展|以来")
+
+
+def _quoted_activities(text: str, taken: list[Mention]) -> list[Mention]:
+    covered = _Spans(len(text), [(m.span.start, m.span.end) for m in taken])
+    out = []
+    for run in QUOTED_RUN.finditer(text):
+        before = ACTIVITY_BEFORE.search(text, max(0, run.start() - 2), run.start())
+        if not before or not ACTIVITY_AFTER.match(text, run.end()):
+            continue
+        for q in QUOTED.finditer(text, run.start(), run.end()):
+            name = q.group(1)
+            if _inside(q.start(1), covered) or not re.search(r"[\u4e00-\u9fff]{3}", name):
+                continue
+            out.append(Mention(Span(q.start(1), q.end(1), name), "Event", name, f"Event:{name}",
+                               "quoted-activity", confidence=0.7))
     return out
 
 

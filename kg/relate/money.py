@@ -195,6 +195,15 @@ def _frame_parties(ctx: Context, sentence: Sentence, amount: Amount) -> tuple[En
     for party in reversed(before):
         if donor is None and party.entity is not recipient and GIVER_BEFORE_FUNDS.match(text, party.end):
             donor, rule = party.entity, "money-giver-before-funds"
+    named_before = _party_right_before(ctx, before, at)
+    if named_before is not None and named_before.entity is not donor:
+        # 其中察右后旗7260万元、察右中旗6980万元; 海曙区投入册亨县9800万元: the one named right
+        # before an amount in a breakdown or after a verb of giving gets it.
+        recipient, rule = named_before.entity, "money-named-with-amount"
+        if donor is None:
+            givers = [p for p in before if p.end <= named_before.start and ctx.side(p.entity) != "assisted"]
+            donor = givers[-1].entity if givers and GIVING_VERB.search(text, givers[-1].end, named_before.start + 1) \
+                else donor
     verb = None
     for m in TAKING_VERB.finditer(text, sentence.start, at):
         verb = m
@@ -218,6 +227,16 @@ def _frame_parties(ctx: Context, sentence: Sentence, amount: Amount) -> tuple[En
             elif side != "assisted":
                 donor = subject.entity
     return donor, recipient, rule
+
+
+def _party_right_before(ctx: Context, before: list[_Party], at: int) -> _Party | None:
+    """A western division or body written just before an amount, after 其中, a list mark or a
+    verb of giving (其中A 100万元、B 80万元; 投入B 100万元)."""
+    if not before or at - before[-1].end > 2 or ctx.side(before[-1].entity) == "helper":
+        return None
+    party = before[-1]
+    lead = ctx.text[max(0, party.start - 4):party.start]
+    return party if re.search(r"(?:其中|、|，|,|投入|援助|拨付|安排|下达|投向)$", lead) else None
 
 
 def _where(ctx: Context, party: _Party) -> bool:
