@@ -46,7 +46,7 @@ BOUNDARY_WORDS = (
     "就(?!业) 即 该 这 那 这家 那家 首批 龙头企业 企业 单位 记者 群众 表示 介绍 告诉 以 而 但 却 则 且 "
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
-    "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 "
+    "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 "
     "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
@@ -94,10 +94,14 @@ PRODUCT_GENERIC = re.compile(r"^(优质|特色|新鲜|各类|各种|绿色|有�
 DOCUMENT = re.compile(r"《([^《》\n]{2,60})》")
 
 
-def extract_names(article: Article, regions: list[Mention]) -> list[Mention]:
+def extract_names(article: Article, regions: list[Mention], place_names=None) -> list[Mention]:
+    """``place_names`` (a lexicon of division names, from the gazetteer) lets a body named for a
+    place count as placed even where the article does not name the place on its own."""
     text = article.text
-    region_spans = _Spans(len(text), [(m.span.start, m.span.end) for m in regions])
-    mentions = _suffix_names(text, region_spans)
+    protected = [(m.span.start, m.span.end) for m in regions]
+    protected += [m.span() for m in DEPARTMENT_WITH_AND.finditer(text)]
+    region_spans = _Spans(len(text), protected)
+    mentions = _suffix_names(text, region_spans, place_names)
     mentions += _party_committees(text, regions)
     mentions += _listed_names(text, region_spans, mentions)
     mentions += _documents(text)
@@ -174,7 +178,7 @@ def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def _suffix_names(text: str, regions: _Spans) -> list[Mention]:
+def _suffix_names(text: str, regions: _Spans, place_names=None) -> list[Mention]:
     found = _suffix_matches(text)
     found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
     found.sort()
@@ -199,7 +203,7 @@ def _suffix_names(text: str, regions: _Spans) -> list[Mention]:
             continue
         if kind == "School" and _generic(stem, start, NO_SPANS):
             continue
-        if kind == "Government" and not _placed_body(name, start, regions):
+        if kind == "Government" and not _placed_body(name, start, regions, place_names):
             continue
         if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions):
             continue
@@ -227,11 +231,17 @@ def _singled_out(text: str, name: str, start: int, regions: _Spans) -> bool:
 
 
 # A body of government is named for its place (临洮县扶贫办, 区扶贫支援办, 旗人社局) or is national.
-PLACED_BODY = re.compile(r"^(?:国务院|中央|全国|国家|中共|省|市|县|区|州|旗|盟|镇|乡|自治区)")
+PLACED_BODY = re.compile(r"^(?:国务院|中央|全国|国家|中共|省|市|县|区|州|旗|盟|镇|乡|自治区)(?!级)")
+# Standard names of government departments with 和 inside (a boundary word elsewhere).
+DEPARTMENT_WITH_AND = re.compile(r"人力资源和社会保障|住房和城乡建设|工业和信息化|文化和旅游|自然资源和规划|民族宗教事务")
 
 
-def _placed_body(name: str, start: int, regions: _Spans) -> bool:
-    return _inside(start, regions) or bool(PLACED_BODY.match(name))
+def _placed_body(name: str, start: int, regions: _Spans, place_names) -> bool:
+    """A body is named for a division: the article's (临洮县扶贫办), one the gazetteer knows at its
+    start even where the article does not name it apart (天津港保税区管委会), a level (区扶贫支援办,
+    旗人社局), or the nation (国务院办公厅)."""
+    return _inside(start, regions) or bool(PLACED_BODY.match(name)) or bool(
+        place_names and any(a == 0 for a, _ in place_names.occurrences(name[:8])))
 
 
 def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
@@ -249,7 +259,7 @@ def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
 
 # A list of names before what they are (津瑞菌业、港峰门窗、君晟源等8家天津企业; 引进华澄、锡东两家企业).
 LISTED = re.compile(
-    r"(?P<items>[\u4e00-\u9fff]{2,12}(?:、[\u4e00-\u9fff]{2,12})+|[\u4e00-\u9fff]{2,12}(?:和|及|与)[\u4e00-\u9fff]{2,12})"
+    r"(?P<items>{0}(?:、{0})+|{0}(?:和|及|与){0})".format(r"(?:(?!等)[\u4e00-\u9fff]){2,12}") +
     r"(?:等)?(?P<count>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所)"
     r"[\u4e00-\u9fff]{0,8}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
