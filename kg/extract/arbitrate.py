@@ -15,7 +15,9 @@ clashing mention.  Its rules, in order:
 * a division inside a name stays, marked ``within_name``: it tells where the
   thing lies, but a document, product or company named after a place is not a
   mention of the place (甘肃钙果生态农林有限公司, 《关于开展对口帮扶贵州工作的指导
-  意见》); a project or event still mentions the town it is named for.
+  意见》), nor is a province inside a body's name (天津市对口支援甘肃前方指挥部); a
+  project or event still mentions the town it is named for, and a work team the
+  county it serves (潍坊市帮扶巫溪县工作队).
 """
 from __future__ import annotations
 
@@ -74,7 +76,8 @@ def _mark_regions_in(region: Mention, names: list[Mention]) -> Mention:
     for name in names:
         inside = name.span.start <= region.span.start and region.span.end <= name.span.end and \
             (name.span.start, name.span.end) != (region.span.start, region.span.end)
-        if inside and (name.type in PLACE_IS_PART_OF or region.span.start > name.span.start and name.type in BODIES):
+        if inside and (name.type in PLACE_IS_PART_OF or (region.span.start > name.span.start and
+                                                          name.type in BODIES and region.type == "Province")):
             return replace(region, within_name=True)
     return region
 

@@ -40,9 +40,9 @@ LINK_VERB = (r"(?:对口帮扶|对口支援|对口协作|结对帮扶|结对支�
 NO_PUNCT = r"[^，,。；;：:！？!?、（）()“”\n]"
 # X [adverbs, time] LINK Y: what may stand between the helper and its partner.
 VERB_LINK = re.compile(rf"[）)]?{NO_PUNCT}{{0,10}}?{LINK_VERB}(?:了|的是|的|着|是)?")
-JOINED = re.compile(r"(?:与|和|同|跟)(?:我市|我县|我区|我州|本市|本县|本区)?")
+JOINED = re.compile(r"(?:先后|还|也|已|又|正式|分别|率先|首先|均)?(?:与|和|同|跟)(?:我市|我县|我区|我州|我省|本市|本县|本区)?")
 # Two divisions named as one pair: 仓山、临洮两地, 南浔·广安, 秀洲区—若尔盖县.
-BOTH_NAMED = re.compile(r"、|·|—|-|和|与")
+BOTH_NAMED = re.compile(r"、|·|[—\-－]+|和|与")
 BOTH_AFTER = re.compile(r"两地|两县|两区|两市|两省|两省区|两镇|两村|双方")
 RELATION = re.compile(r"结对|结成|建立|确立|确定|签订|签署|签下|缔结|关系|对子|协作|合作|帮扶|携手|牵手|缘分|亲戚|"
                       r"友好|共建|协议")
@@ -52,7 +52,8 @@ GIVEN_TO = re.compile(rf"{NO_PUNCT}{{0,8}}?(?:投入|下达|拨付|划拨|援助
 RECEIVED_FROM = re.compile(rf"^{NO_PUNCT}{{0,4}}?(?:得到|获得|接受)$")
 TRANSFER_VERB = re.compile(r"捐赠|捐助|捐款|捐资|拨付|投入|落实|援建|提供|送去|安排|下达|划拨|支援|帮扶")
 IN_PLACE = re.compile(rf"{NO_PUNCT}{{0,8}}?在")
-AID_VERB = re.compile(rf"^{NO_PUNCT}{{0,8}}?(?:援建|投入|实施|帮助|建成|建设|引进|安排|落实|捐建|捐赠|投资)")
+AID_VERB = re.compile(rf"^(?:{NO_PUNCT}{{0,8}}?(?:援建|投入|实施|帮助|建成|建设|引进|安排|落实|捐建|捐赠|投资)|"
+                      rf"的?(?:对口)?(?:帮扶|援助|协作|援建|财政)+资金)")
 # 村企结对: an enterprise, chamber or body of the eastern side paired with a village or town.
 BODY_TYPES = ("Enterprise", "Organization", "Government", "School", "Hospital")
 VILLAGE_CUE = re.compile(r"村企|结对|帮扶|对子|携手|牵手|结亲")
@@ -83,10 +84,17 @@ def find_pairings(ctx: Context) -> list[Pairing]:
             continue
         free = [c for c in chains if not c.in_name]
         for rule in SENTENCE_RULES.values():
-            for a, b, directed, name in rule(ctx, sentence, chains if rule is _joined else free):
+            for a, b, directed, name in rule(ctx, sentence, chains if rule in (_joined, _named_teams) else free):
                 add(a, b, directed, name, sentence)
     for a, b, rule, at in _abbreviated_pairs(ctx):
         add(a, b, False, rule, ctx.sentence_at(at))
+    for sentence in ctx.sentences:
+        chains = ctx.chains(sentence.start, sentence.end)
+        if len(chains) == 2 and chains[0].start == sentence.start and chains[1].end == sentence.end and \
+                re.fullmatch(r"\s*[—\-－]+\s*", ctx.text[chains[0].end:chains[1].start]):
+            matched = _matching(ctx, *chains)  # a line of a list of pairs: 海曙区 —— 册亨县
+            if matched:
+                add(*matched, False, "pairing-listed-line", sentence)
     return list(found.values())
 
 
@@ -129,6 +137,14 @@ def _helps_down(ctx: Context, helper: Entity, assisted: Entity) -> bool:
     return rh == ra or rh < ra <= 3
 
 
+def _rank_down(ctx: Context, a: Entity, b: Entity) -> bool:
+    """A link verb written between two divisions pairs them whatever their ranks, as long as the
+    helper is not below the one it helps (宁海县牵手望谟县麻山镇)."""
+    helper, assisted = (a, b) if ctx.side(a) == "helper" else (b, a)
+    rh, ra = _rank(ctx, helper), _rank(ctx, assisted)
+    return rh is not None and ra is not None and rh <= ra
+
+
 def _readings(ctx: Context, chain: Chain) -> list[Entity]:
     """What a chain may stand for: its entity, or another division its short form also names
     (广安 names both 广安市 and 广安区; beside 湖州, a city, it is the city)."""
@@ -168,7 +184,10 @@ def _list_to(ctx: Context, chains: list[Chain], i: int) -> list[Chain]:
 
 
 def _joined_to_next(ctx: Context, chains: list[Chain], j: int) -> bool:
-    return 0 <= j < len(chains) - 1 and bool(JOINED.fullmatch(ctx.text[chains[j].end:chains[j + 1].start].strip()))
+    """Whether chain j is joined by 与/和 to a division of the other side (a pair of its own);
+    joined to one of its own side, it is the last item of a list (A、B和C)."""
+    return 0 <= j < len(chains) - 1 and bool(JOINED.fullmatch(ctx.text[chains[j].end:chains[j + 1].start].strip())) \
+        and ctx.side(chains[j].entity) != ctx.side(chains[j + 1].entity)
 
 
 def _verb_link(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
@@ -181,7 +200,7 @@ def _verb_link(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterato
             if _starts_a_name(ctx, partner):
                 continue
             a, b = left.entity, partner.entity
-            if ctx.side(a) != ctx.side(b) and _helps_down(ctx, a, b):
+            if ctx.side(a) != ctx.side(b) and _rank_down(ctx, a, b):
                 yield a, b, True, "pairing-link-verb"
 
 
@@ -197,7 +216,7 @@ def _joined(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[P
     for i, left in enumerate(chains[:-1]):
         right = chains[i + 1]
         gap = ctx.text[left.end:right.start].strip()
-        if (left.in_name or right.in_name) and gap not in ("·", "—", "-"):
+        if (left.in_name or right.in_name) and not re.fullmatch(r"·|[—\-－]+", gap):
             continue  # two divisions in one name are a pair only when the name joins them (南浔·广安…产业园)
         joined = bool(JOINED.fullmatch(gap)) or gap.endswith(("分别与", "分别和", "分别同"))
         if joined:
@@ -215,7 +234,7 @@ def _joined(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[P
                 matched = _matching(ctx, a, b)
                 if matched:
                     yield *matched, False, "pairing-joined"
-        elif BOTH_NAMED.fullmatch(gap) and (gap in "·—-" or BOTH_AFTER.match(ctx.text, right.end)):
+        elif BOTH_NAMED.fullmatch(gap) and (re.fullmatch(r"·|[—\-－]+", gap) or BOTH_AFTER.match(ctx.text, right.end)):
             matched = _matching(ctx, left, right)
             if matched:
                 yield *matched, False, "pairing-both-named"
@@ -326,6 +345,41 @@ def _bodies_with_villages(ctx: Context, sentence: Sentence) -> Iterator[tuple[En
                 yield body.entity, village.entity, "pairing-body-with-village"
 
 
+TEAM_LINK = re.compile(r"(?:对口帮扶|对口支援|帮扶|支援|援|驻|对口)")
+TEAM_TYPES = ("Government", "Organization")
+
+
+def _named_teams(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """潍坊市帮扶巫溪县工作队, 龙华区驻田林县工作组: a team named for the pair it serves."""
+    for team in ctx.mentions_in(sentence.start, sentence.end):
+        if team.entity.type not in TEAM_TYPES:
+            continue
+        inside = [c for c in ctx.chains(team.start, team.end, in_names=True) if c.end <= team.end]
+        for left, right in zip(inside, inside[1:]):
+            if TEAM_LINK.fullmatch(ctx.text[left.end:right.start]) and ctx.side(left.entity) == "helper" \
+                    and ctx.side(right.entity) == "assisted" and _rank_down(ctx, left.entity, right.entity):
+                yield left.entity, right.entity, True, "pairing-named-team"
+
+
+PARTNERS_AFTER = re.compile(r"(?:等)?(?:[0-9一二两三四五六七八九十]+个?)?(?:结对|帮扶|对口|受援)(?:县|区|市|旗|州|县区|县市|区县|地区|乡镇)")
+
+
+def _listed_partners(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """…麻栗坡县、马关县、富宁县三个结对县: a list named as the partners of the sentence's helper."""
+    helpers = [c for c in chains if ctx.side(c.entity) == "helper"]
+    if not helpers:
+        return
+    for i, chain in enumerate(chains):
+        if ctx.side(chain.entity) != "assisted" or (i and LIST_GAP.fullmatch(ctx.text[chains[i - 1].end:chain.start])):
+            continue
+        items = _list_from(ctx, chains, i)
+        if PARTNERS_AFTER.match(ctx.text, items[-1].end):
+            helper = helpers[0].entity
+            for item in items:
+                if _rank_down(ctx, helper, item.entity):
+                    yield helper, item.entity, True, "pairing-listed-partners"
+
+
 SENTENCE_RULES: dict[str, SentenceRule] = {
     "link-verb": _verb_link,
     "joined": _joined,
@@ -333,6 +387,8 @@ SENTENCE_RULES: dict[str, SentenceRule] = {
     "aid-sent": _sent_or_built,
     "seconded": _seconded,
     "only-pair": _only_pair,
+    "named-team": _named_teams,
+    "listed-partners": _listed_partners,
 }
 
 
