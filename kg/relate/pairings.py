@@ -31,7 +31,10 @@ from ..gazetteer import PROVINCE_LETTERS
 from ..model import Entity, Pairing, Sentence
 from .context import COUNTY_LEVEL, Chain, Context
 
-COOPERATION_CUE = re.compile(r"东西部|扶贫协作|协作|结对|对口|帮扶|携手|牵手|援建|支援|合作|结亲|亲戚|缘分|挂职")
+COOPERATION_CUE = re.compile(r"东西部|扶贫协作|协作|结对|对口|帮扶|携手|牵手|援建|支援|合作|结亲|亲戚|亲家|缘分|挂职|结为|结成|"
+                             r"对子|手拉手|一家人")
+# A line this short that joins two divisions of the two sides names a pair (——八卦洲街道与棣花镇。)
+SHORT_LINE = 20
 # Cues strong enough that the two divisions of a sentence are its pair.
 PAIRING_CUE = re.compile(r"结对|对口帮扶|对口支援|对口协作|东西部扶贫协作|东西部协作|扶贫协作|携手奔小康|结亲|亲戚|"
                          r"缘分|挂职|结成")
@@ -77,7 +80,7 @@ def find_pairings(ctx: Context) -> list[Pairing]:
             for a, b, rule in _bodies_with_villages(ctx, sentence):
                 add(a, b, True, rule, sentence)
     for sentence in ctx.sentences:
-        if not COOPERATION_CUE.search(sentence.text):
+        if not COOPERATION_CUE.search(sentence.text) and len(sentence.text) > SHORT_LINE:
             continue
         chains = ctx.chains(sentence.start, sentence.end, in_names=True)
         if len(chains) < 2:
