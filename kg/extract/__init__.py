@@ -26,7 +26,7 @@ def _regions(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tag
 
 
 def _names(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagger):
-    return extract_names(article, found, gaz.upper_lexicon), []
+    return extract_names(article, found, gaz.upper_lexicon, tagger), []
 
 
 def _persons(article: Article, found: list[Mention], gaz: Gazetteer, tagger: Tagger):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..model import Article, Mention, Span
 from .persons import ROLE_RE, ROLES
+from .tagger import Tagger
 
 # Suffix -> entity type.  Longer suffixes win over shorter ones at the same place.
 SUFFIX_TYPES = {
@@ -28,7 +29,7 @@ SUFFIX_TYPES = {
                "车间 旗舰店 电站 馆 园 小镇 古镇 试验区 示范区 机场 大桥 景区 专区 基金 助学金 书屋 专列 专车 直通车 "
                "培训班 保税区 开发区",
     "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 "
-             "嘉年华 论坛 峰会 旅游节 文化节 丰收节 好物节 展销周 发布会 签约仪式 捐赠仪式 仪式 行动 活动",
+             "嘉年华 论坛 峰会 旅游节 文化节 丰收节 好物节 展销周 发布会 签约仪式 捐赠仪式 仪式 行动 活动 专场",
 }
 SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
 SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIX_OF), key=len, reverse=True)))
@@ -47,7 +48,7 @@ BOUNDARY_WORDS = (
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
     "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 "
-    "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条] "
+    "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条场] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
 BOUNDARY_RE = re.compile("|".join(sorted(BOUNDARY_WORDS + ROLES, key=len, reverse=True)))
@@ -94,14 +95,15 @@ PRODUCT_GENERIC = re.compile(r"^(优质|特色|新鲜|各类|各种|绿色|有�
 DOCUMENT = re.compile(r"《([^《》\n]{2,60})》")
 
 
-def extract_names(article: Article, regions: list[Mention], place_names=None) -> list[Mention]:
+def extract_names(article: Article, regions: list[Mention], place_names=None, tagger: Tagger | None = None) -> list[Mention]:
     """``place_names`` (a lexicon of division names, from the gazetteer) lets a body named for a
-    place count as placed even where the article does not name the place on its own."""
+    place count as placed even where the article does not name the place on its own; ``tagger``
+    is asked whether a name with nothing else to single it out reads as a proper name."""
     text = article.text
     protected = [(m.span.start, m.span.end) for m in regions]
     protected += [m.span() for m in DEPARTMENT_WITH_AND.finditer(text)]
     region_spans = _Spans(len(text), protected)
-    mentions = _suffix_names(text, region_spans, place_names)
+    mentions = _suffix_names(text, region_spans, place_names, tagger)
     mentions += _party_committees(text, regions)
     mentions += _listed_names(text, region_spans, mentions)
     mentions += _documents(text)
@@ -178,7 +180,7 @@ def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def _suffix_names(text: str, regions: _Spans, place_names=None) -> list[Mention]:
+def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger | None = None) -> list[Mention]:
     found = _suffix_matches(text)
     found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
     found.sort()
@@ -205,7 +207,11 @@ def _suffix_names(text: str, regions: _Spans, place_names=None) -> list[Mention]
             continue
         if kind == "Government" and not _placed_body(name, start, regions, place_names):
             continue
-        if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions):
+        if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions) and \
+                not (suffix in TAGGED_SUFFIXES and _tagged_proper(tagger, text, start, e)):
+            continue
+        if suffix in DESCRIPTIVE_SUFFIXES and not _singled_out(text, name, start, regions) and \
+                not _tagged_proper(tagger, text, start, e):
             continue
         mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
                                 f"suffix-{suffix}"))
@@ -222,6 +228,21 @@ def _suffix_names(text: str, regions: _Spans, place_names=None) -> list[Mention]
 OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
                  "活动", "行动", "仪式", "发布会", "开发区", "保税区"}
 PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
+
+
+# Open suffixes of names the tagger can vouch for (康业投资公司/ORG, 厦临公司/ORG; 物流/n 公司/n).
+TAGGED_SUFFIXES = {"公司", "厂", "工厂"}
+QUANTIFIED = re.compile(r"(?:一|这|那|每|两|几|多|某|该)(?:家|个|座|所)?$")
+
+
+def _tagged_proper(tagger: Tagger | None, text: str, start: int, end: int) -> bool:
+    """Whether the tagger reads a proper name in text[start:end]: an organisation, place, person
+    or other proper noun, not common words (一家物流公司, 加工项目)."""
+    if tagger is None or QUANTIFIED.search(text, max(0, start - 2), start):
+        return False
+    return any(t.label in ("ORG", "nz", "LOC", "PER") and t.start < end and start < t.end and t.end - t.start >= 2
+               and not (t.label == "LOC" and (t.start < start or t.end > end))
+               for t in tagger.around(start, end, reach=2))
 
 
 def _singled_out(text: str, name: str, start: int, regions: _Spans) -> bool:
@@ -260,7 +281,8 @@ def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
 # A list of names before what they are (津瑞菌业、港峰门窗、君晟源等8家天津企业; 引进华澄、锡东两家企业).
 LISTED = re.compile(
     r"(?P<items>{0}(?:、{0})+|{0}(?:和|及|与){0})".format(r"(?:(?!等)[\u4e00-\u9fff]){2,12}") +
-    r"(?:等)?(?P<count>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所)"
+    r"(?:等(?:(?P<count>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处))?|"
+    r"(?P<count2>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处))"
     r"[\u4e00-\u9fff]{0,8}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
                 "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
@@ -286,7 +308,10 @@ def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Ment
 
 
 def _continues(text: str, end: int, later: list[tuple]) -> bool:
-    """Another suffix follows in the same run of name characters (基地项目, 洽谈会暨…博览会)."""
+    """Another suffix follows in the same run of name characters (基地项目, 洽谈会暨…博览会); a
+    registered company's name is complete (某某有限公司扶贫车间 names the company too)."""
+    if text[max(0, end - 4):end].endswith(("有限公司", "有限责任公司", "股份有限公司")):
+        return False
     run_end = end
     while run_end < len(text) and run_end - end < 16 and _name_char(text, run_end):
         run_end += 1

@@ -30,7 +30,7 @@ ROLES = ("副总经理 总经理 董事长 副董事长 总裁 经理 厂长 党
          "种植户 种植大户 养殖大户 大户 老人 小伙 小伙子 姑娘 汉子 大姐 大嫂 大爷 妇女 绣娘 大学生 学生 负责人 工作人员 员工 "
          "工人 技术员 致富带头人 创业者 理事长 会长 社长 场长 委员 常委 主管 翻译 班主任 店长 厨师 司机 代表").split()
 ROLE_RE = re.compile("|".join(sorted(ROLES, key=len, reverse=True)))
-# Common surnames; 和, 成 and 明 are left out, as they begin more words (和医生, 成长, 明显) than names.
+# Common surnames, with 刀 and 岩 of Dai names; 和, 成 and 明 are left out, as they begin more words (和医生, 成长, 明显) than names.
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
@@ -38,7 +38,7 @@ SURNAMES = set(
     "阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓"
     "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣"
     "巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘"
-    "满闻位厉伏薄拜海") | {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "长孙"}
+    "满闻位厉伏薄拜海刀岩") | {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "长孙"}
 # Characters that cannot be the second or third character of a name: a verb or particle follows.
 AFTER_NAME = set("说讲告介表称指谈坦笑拉带陪等在对也还就都是的了和与及向为从将把被给让正已又欣激感深一患")
 # Words that describe the person named next (关滩沟村的…, 58岁的…, 苗族小伙…).
@@ -69,13 +69,14 @@ def extract_persons(article: Article, taken: list[Mention], gaz: Gazetteer, tagg
                              source=source, confidence=confidence))
 
     for m in ROLE_RE.finditer(text):
-        name = _surname_name(text, m.end())
-        if name and len(name) == 2 and tagger is not None and tagger.label_of(m.end(), m.end() + 2) != "PER":
+        at = m.end() + (text[m.end():m.end() + 1] == " ")  # 副主任 钱宏伟: a transcript's space after the title
+        name = _surname_name(text, at)
+        if name and len(name) == 2 and tagger is not None and tagger.label_of(at, at + 2) != "PER":
             name = None  # two characters may be a word (马上, 查房): the tagger decides
         if name:
-            keep(m.end(), m.end() + len(name), m.group(), "title-then-name", "rule", 0.9)
+            keep(at, at + len(name), m.group(), "title-then-name", "rule", 0.9)
         elif tagger is not None:
-            person = _tagged_person(tagger, m.end(), after=True)
+            person = _tagged_person(tagger, at, after=True)
             if person:
                 keep(*person, m.group(), "title-then-tagged-name", "tagger", 0.8)
     if tagger is not None:
