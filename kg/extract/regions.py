@@ -55,6 +55,7 @@ class _Hit:
 # A short or former name this long names one division, not a word (西双版纳, 科左中旗),
 # unless it names a kind of zone (工业园, 高新区).
 DISTINCT_SHORT = 3
+TAGGER_TRIES = 3
 ZONE = re.compile(r"开发区|园区|新区|管理区|管委会|示范区|实验区|试验区|度假区|保税区|港区|新城|工业园|农场|林场|矿区")
 
 
@@ -115,6 +116,15 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
     then its province where the tagger reads the words as a place, then a name long
     enough to be unambiguous."""
     confirmed = {h.chosen for h in hits if h.chosen}
+    asked: dict[str, int] = {}  # how often the tagger was asked about a surface; -1 once it read a place
+
+    def tagged_place(hit: _Hit) -> bool:
+        """Whether the tagger reads the words as a place, here or where they were asked about
+        before (at most three times per article: it costs a millisecond a question)."""
+        tries = asked.get(hit.surface, 0)
+        if 0 <= tries < TAGGER_TRIES:
+            asked[hit.surface] = -1 if tagger.label_of(hit.start, hit.end) == "LOC" else tries + 1
+        return asked.get(hit.surface) == -1
     changed = True
     while changed:
         changed = False
@@ -130,7 +140,8 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
             if not backed and len(hit.surface) >= DISTINCT_SHORT:
                 backed = [p for p in hit.weak if _parent_named(p, confirmed, gaz)]
                 rule = "gazetteer-short-in-named-region"
-            if not backed and tagger is not None and tagger.label_of(hit.start, hit.end) == "LOC":
+            if not backed and tagger is not None and any(p.level > 1 and gaz.province(p) in confirmed
+                                                         for p in hit.weak) and tagged_place(hit):
                 backed = [p for p in hit.weak if gaz.province(p) in confirmed and p.level > 1]
                 rule = "gazetteer-short-tagged-place"
             if not backed and len(hit.surface) >= DISTINCT_SHORT and len(set(hit.weak)) == 1 \
