@@ -106,6 +106,7 @@ def extract_names(article: Article, regions: list[Mention], place_names=None, ta
     mentions = _suffix_names(text, region_spans, place_names, tagger)
     mentions += _party_committees(text, regions)
     mentions += _listed_names(text, region_spans, mentions)
+    mentions += _agreements(text, mentions)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
     mentions += _place_products(text, regions, mentions)
@@ -304,6 +305,23 @@ def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Ment
                 continue
             out.append(Mention(Span(start, item_end, item), kind, item, f"{kind}:{item}", "listed-before-kind",
                                confidence=0.8))
+    return out
+
+
+# Agreements named without 《》: 签订2020年度东西部扶贫协作框架协议.
+AGREEMENT = re.compile(r"(?:签订|签署|签下|印发|制定|出台|联合下发)(?:了|的)?(?P<name>[^，。；、“”《》\s]{4,30}?"
+                       r"(?:框架协议|合作协议|帮扶协议|结对协议|协议书|行动计划|实施方案|实施意见|工作方案))")
+
+
+def _agreements(text: str, found: list[Mention]) -> list[Mention]:
+    taken = _Spans(len(text), [(m.span.start, m.span.end) for m in found])
+    out = []
+    for m in AGREEMENT.finditer(text):
+        name = m.group("name")
+        if _inside(m.start("name"), taken) or not re.search(r"\d{4}|年度|三年|五年|十四五|十三五", name):
+            continue
+        out.append(Mention(Span(m.start("name"), m.end("name"), name), "Document", name, f"Document:{name}",
+                           "agreement-after-signing", confidence=0.8))
     return out
 
 
