@@ -47,7 +47,7 @@ BOUNDARY_WORDS = (
     "就(?!业) 即 该 这 那 这家 那家 首批 龙头企业 企业 单位 记者 群众 表示 介绍 告诉 以 而 但 却 则 且 "
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
-    "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 "
+    "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 搞起 联手 "
     "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条场] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
@@ -64,6 +64,8 @@ NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
 DESCRIPTIVE_SUFFIXES = {"项目", "工程"}
+# A project or works written with a stem this long is a title, not a description (农村饮水安全巩固提升工程).
+TITLE_LENGTH = 6
 DESCRIPTIVE_END = re.compile(r"(相关|有关|等|类|之类)$")
 GENERIC_QUOTES = re.compile(r"“[^”]*”")
 GENERIC_EVENT = re.compile(r"专场|巡回|现场|大型|各类|网络|线上|线下|春季|秋季|招聘|专题|[和及与、]")
@@ -155,9 +157,20 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
     cut = start
     for m in BOUNDARY_RE.finditer(window):
         at = start + m.start()
-        # Words inside quotes (“在希望的田野上”) and before 暨 (…捐赠暨帮扶签约仪式) are part of the name.
-        if not _inside(at, protected) and not _inside(at, quoted) and window[m.end():m.end() + 1] != "暨":
-            cut = start + m.end()
+        # Words inside quotes (“在希望的田野上”) and before 暨 (…捐赠暨帮扶签约仪式) are part of the name,
+        # and so is a facility's word right before its suffix (展销中心); a conjunction that opens the
+        # clause joins nothing (：和平之君社会服务中心).
+        if _inside(at, protected) or _inside(at, quoted) or window[m.end():m.end() + 1] == "暨" \
+                or (start + m.end() == suffix_start and m.group() in FACILITY_WORDS) \
+                or (m.start() == 0 and m.group() in CONJUNCTIONS):
+            continue
+        cut = start + m.end()
+    # A registered company's name ends where it ends: 联手临夏百益…有限责任公司搞起高原夏菜项目.
+    company = None
+    for company in LEGAL_END.finditer(text, cut, suffix_start):
+        pass
+    if company is not None and company.end() < suffix_start:
+        cut = company.end()
     # "…博览会”“津城…" : a closing and an opening quote separate two names.
     between = text.rfind("”“", cut, suffix_start)
     if between >= 0:
@@ -166,6 +179,9 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
 
 
 QUOTE_SPAN = re.compile(r"“[^“”]*”")
+CONJUNCTIONS = {"和", "与", "及", "同", "跟", "以及"}
+FACILITY_WORDS = {"展销", "展示", "销售"}
+LEGAL_END = re.compile(r"有限责任公司|股份有限公司|有限公司")
 
 
 def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
@@ -211,8 +227,8 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
         if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions) and \
                 not (suffix in TAGGED_SUFFIXES and _tagged_proper(tagger, text, start, e)):
             continue
-        if suffix in DESCRIPTIVE_SUFFIXES and not _singled_out(text, name, start, regions) and \
-                not _tagged_proper(tagger, text, start, e):
+        if suffix in DESCRIPTIVE_SUFFIXES and len(stem) < TITLE_LENGTH and not _singled_out(text, name, start, regions) \
+                and not _tagged_proper(tagger, text, start, e):
             continue
         mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
                                 f"suffix-{suffix}"))
@@ -281,10 +297,9 @@ def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
 
 # A list of names before what they are (津瑞菌业、港峰门窗、君晟源等8家天津企业; 引进华澄、锡东两家企业).
 LISTED = re.compile(
-    r"(?P<items>{0}(?:、{0})+|{0}(?:和|及|与){0})".format(r"(?:(?!等)[\u4e00-\u9fff]){2,12}") +
-    r"(?:等(?:(?P<count>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处))?|"
-    r"(?P<count2>[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处))"
-    r"[\u4e00-\u9fff]{0,8}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
+    r"(?:(?P<items>{0}(?:、{0})+)(?:等(?:{1})?|{1})|(?P<pair>{0}(?:和|及|与){0})(?:等(?:两|二|2)家|两家|二家|2家))".format(
+        r"(?:(?!等)[\u4e00-\u9fff]){2,12}", r"(?:[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处)") +
+    r"[\u4e00-\u9fff]{0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
                 "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
                 "院校": "School", "医院": "Hospital", "景点": "Project", "景区": "Project"}
@@ -295,8 +310,9 @@ def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Ment
     out = []
     for m in LISTED.finditer(text):
         kind = LISTED_TYPES[m["kind"]]
-        pos = m.start("items")
-        for item in re.split(r"、|和|及|与", m["items"]):
+        group = "items" if m["items"] else "pair"
+        pos = m.start(group)
+        for item in re.split(r"、|和|及|与", m[group]):
             item_end = pos + len(item)
             item = _list_item(item)
             start = item_end - len(item)
@@ -348,6 +364,9 @@ def _trim(name: str) -> str:
         name = name[opened + 1:]
     if name.startswith(("（", "(")) and not re.search(r"[）)]", name):
         name = name[1:]
+    opened = max(name.rfind("（"), name.rfind("("))
+    if opened > 0 and not re.search(r"[）)]", name[opened:]):
+        name = name[:opened] + name[opened + 1:]  # 发布会（西双版纳州专场: the bracket closes after the name
     return name.strip(" ")
 
 

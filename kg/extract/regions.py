@@ -33,7 +33,7 @@ TOWN_AFTER_COUNTY = re.compile(
     r"(?P<name>(?![各全每等与和及的在是城乡镇县区市村所辖部个])[\u4e00-\u9fff]{2,5}?"
     r"(?:镇|乡|街道|新区|开发区))(?!府|镇|村民|干部|政府)")
 # A short form run into one of these names a landform or area, not the division (河西走廊).
-LANDFORM_AFTER = re.compile(r"走廊|平原|盆地|高原|山脉|山区|流域|沿线|片区|地区|一带|大地")
+LANDFORM_AFTER = re.compile(r"走廊|平原|盆地|高原|山脉|山区|流域|沿线|片区|地区|大地")
 NOT_TOWN = re.compile(r"乡镇|城乡|家乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|[的了和与在是为向从把被将对]")
 
 
