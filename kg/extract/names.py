@@ -63,7 +63,7 @@ NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^
 # Words that describe rather than name: a project called only by them is no name.
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
-DESCRIPTIVE_SUFFIXES = {"项目", "工程"}
+DESCRIPTIVE_SUFFIXES = {"项目", "工程", "中心", "基地"}
 # A project or works written with a stem this long is a title, not a description (农村饮水安全巩固提升工程).
 TITLE_LENGTH = 6
 DESCRIPTIVE_END = re.compile(r"(相关|有关|等|类|之类)$")
@@ -76,7 +76,7 @@ GENERIC = re.compile(
 QUOTED = re.compile(r"“([^“”\n]{2,16})”")
 QUOTED_LIST_TAIL = re.compile(r"(“[^“”]{2,12}”、?)*等?(?:的)?")
 PRODUCT_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}")
-PRODUCT_CUE = re.compile(r"[^，。；“”]{0,8}?(产品|特产|品牌|名优|农产品|标签|牌子|商标|认证|标识)|牌")
+PRODUCT_CUE = re.compile(r"[^，。；“”]{0,8}?(产品|特产|品牌|名优|农产品|标签|牌子|商标|认证|标识)|牌(?!匾|子上|楼|坊)")
 # What products are: a place's name before one of these is a brand (静宁苹果, 元阳红米, 盘县火腿).
 PRODUCT_NOUN = ("苹果|梨|桃|杏|枣|柚|橙|柑|橘|芒果|葡萄|猕猴桃|樱桃|草莓|核桃|板栗|花椒|辣椒|生姜|大蒜|马铃薯|土豆|红薯|"
                 "玉米|小米|大米|红米|稻米|香米|面粉|挂面|岩脚面|粉丝|粉条|茶叶|红茶|绿茶|白茶|早茶|茶|咖啡|三七|天麻|当归|党参|黄芪|"
@@ -93,6 +93,8 @@ PRODUCT_LIST_END = re.compile(PRODUCTS_AFTER_LIST)
 # A list is looked for only this far before its 等…产品: trying the list pattern at every
 # character of a report was a tenth of its extraction time.
 LIST_REACH = 240
+# A listed product this long is specific (牛骨髓油茶); shorter, it needs a place in front (湟源牦牛肉).
+SPECIFIC_PRODUCT = 5
 PRODUCT_GENERIC = re.compile(r"^(优质|特色|新鲜|各类|各种|绿色|有机|名优)")
 DOCUMENT = re.compile(r"《([^《》\n]{2,60})》")
 
@@ -243,12 +245,12 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
 OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
-                 "活动", "行动", "仪式", "发布会", "开发区", "保税区"}
+                 "活动", "行动", "仪式", "发布会", "开发区", "保税区", "学校", "合作社", "专业合作社", "电站"}
 PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
 
 
 # Open suffixes of names the tagger can vouch for (康业投资公司/ORG, 厦临公司/ORG; 物流/n 公司/n).
-TAGGED_SUFFIXES = {"公司", "厂", "工厂"}
+TAGGED_SUFFIXES = {"公司", "厂", "工厂", "园", "小镇", "合作社", "专业合作社", "学校"}
 QUANTIFIED = re.compile(r"(?:一|这|那|每|两|几|多|某|该)(?:家|个|座|所)?$")
 
 
@@ -417,6 +419,8 @@ def _products(text: str, taken: list[Mention]) -> list[Mention]:
             start = pos - 1 - len(item)
             if not item or PRODUCT_GENERIC.match(item) or (start, start + len(item)) in covered:
                 continue
+            if len(item) < SPECIFIC_PRODUCT and not any(r.span.start == start for r in taken if r.place is not None):
+                continue  # a kind of produce (羊肉, 核桃), not a product of a place or a maker
             out.append(Mention(Span(start, start + len(item), item), "Product", item,
                                f"Product:{item}", "list-before-products"))
     return out

@@ -50,7 +50,7 @@ PERSON_AFTER = re.compile(r"说|表示|介绍|告诉|坦言|感慨|回忆|笑着
 # Characters that end no name, often before 说 (他说, 大家说, 记者了解到): the tagger is not asked there.
 NOT_NAME_END = set("他她我你们者人时里地也都还又就再而并来去着了过的上下中说家员长记书任”“，。、；：？！\n ")
 CREDIT_BEFORE = re.compile(r"(?:记者|通讯员|编辑|责编|作者|摄影|摄像|审核|校对|来源)[:：\s]*$")
-NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,6})?")
+NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,6})?(?<!们)")
 
 
 def extract_persons(article: Article, taken: list[Mention], gaz: Gazetteer, tagger: Tagger | None) -> list[Mention]:
