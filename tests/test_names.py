@@ -1,13 +1,13 @@
-from kg.extract.names import extract_names
-from kg.extract.regions import extract_regions
+from kg.extract import extract_mentions
 from kg.gazetteer import shared
 from kg.read import clean
 
 
 def names(text: str) -> dict[str, str]:
+    """Every name the extractors find, regions left out, after arbitration."""
     article = clean("标题\n" + text, source="t.txt", where="t.txt")
-    regions, _ = extract_regions(article, shared())
-    return {m.name: m.type for m in extract_names(article, regions)}
+    mentions, _ = extract_mentions(article, shared())
+    return {m.name: m.type for m in mentions if m.place is None and m.resolved}
 
 
 def test_names_organisations_by_suffix_with_left_boundary():
@@ -31,9 +31,9 @@ def test_names_schools_hospitals_government():
 
 
 def test_names_projects_nested_suffixes_and_generic_words():
-    found = names("建成肉牛养殖基地；丝路寒旱农业示范基地项目正在组织实施。发展戈壁农业等产业项目。"
-                  "援建了16个扶贫车间。琥珀镇供水站净水车间投运。")
-    assert found["肉牛养殖基地"] == "Project"
+    found = names("古浪县建成黄花滩肉牛养殖基地；丝路寒旱农业示范基地项目正在组织实施。发展戈壁农业等产业项目。"
+                  "援建了16个扶贫车间。琥珀镇供水站净水车间投运。又建了一个种植基地。")
+    assert found["黄花滩肉牛养殖基地"] == "Project" and "种植基地" not in found
     assert found["丝路寒旱农业示范基地项目"] == "Project" and "丝路寒旱农业示范基地" not in found
     assert "产业项目" not in found and "16个扶贫车间" not in found and "扶贫车间" not in found
     assert found["琥珀镇供水站净水车间"] == "Project" and "琥珀镇供水站" not in found
@@ -53,8 +53,10 @@ def test_names_events_documents_products():
 
 def test_names_product_lists_anywhere_in_a_long_report():
     filler = "帮扶工作持续推进，" * 60
-    found = names(f"{filler}当地把苹果、核桃等农特产品卖到东部。{filler}牦牛肉、青稞酒等产品销路打开。")
-    assert found["苹果"] == found["核桃"] == found["牦牛肉"] == found["青稞酒"] == "Product"
+    found = names(f"静宁县和庄浪县一起办展。玉树市、互助县也来了。{filler}当地把静宁苹果、庄浪核桃等农特产品卖到东部。{filler}玉树牦牛肉、互助青稞酒等产品销路打开。"
+                  "羊肉、蔬菜等产品也进了超市。")
+    assert found["静宁苹果"] == found["庄浪核桃"] == found["玉树牦牛肉"] == found["互助青稞酒"] == "Product"
+    assert "羊肉" not in found and "蔬菜" not in found
 
 
 def test_names_persons_never_reporters():

@@ -160,11 +160,11 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
     for m in BOUNDARY_RE.finditer(window):
         at = start + m.start()
         # Words inside quotes (“在希望的田野上”) and before 暨 (…捐赠暨帮扶签约仪式) are part of the name,
-        # and so is a facility's word right before its suffix (展销中心); a conjunction that opens the
-        # clause joins nothing (：和平之君社会服务中心).
+        # and so is a facility's word right before its suffix (展销中心); 和 after a colon joins
+        # nothing (：和平之君社会服务中心).
         if _inside(at, protected) or _inside(at, quoted) or window[m.end():m.end() + 1] == "暨" \
                 or (start + m.end() == suffix_start and m.group() in FACILITY_WORDS) \
-                or (m.start() == 0 and m.group() in CONJUNCTIONS):
+                or (m.start() == 0 and m.group() == "和" and text[start - 1:start] in ("：", ":", "\n", "")):
             continue
         cut = start + m.end()
     # A registered company's name ends where it ends: 联手临夏百益…有限责任公司搞起高原夏菜项目.
@@ -181,7 +181,6 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
 
 
 QUOTE_SPAN = re.compile(r"“[^“”]*”")
-CONJUNCTIONS = {"和", "与", "及", "同", "跟", "以及"}
 FACILITY_WORDS = {"展销", "展示", "销售"}
 LEGAL_END = re.compile(r"有限责任公司|股份有限公司|有限公司")
 
@@ -301,7 +300,7 @@ def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
 LISTED = re.compile(
     r"(?:(?P<items>{0}(?:、{0})+)(?:等(?:{1})?|{1})|(?P<pair>{0}(?:和|及|与){0})(?:等(?:两|二|2)家|两家|二家|2家))".format(
         r"(?:(?!等)[\u4e00-\u9fff]){2,12}", r"(?:[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处)") +
-    r"[\u4e00-\u9fff]{0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
+    r"(?:(?![了进到在是也都被把卖买和与及的])[\u4e00-\u9fff]){0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
                 "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
                 "院校": "School", "医院": "Hospital", "景点": "Project", "景区": "Project"}
