@@ -301,15 +301,25 @@ LISTED = re.compile(
     r"(?:(?P<items>{0}(?:、{0})+)(?:等(?:{1})?|{1})|(?P<pair>{0}(?:和|及|与){0})(?:等(?:两|二|2)家|两家|二家|2家))".format(
         r"(?:(?!等)[\u4e00-\u9fff]){2,12}", r"(?:[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处)") +
     r"(?:(?![了进到在是也都被把卖买和与及的])[\u4e00-\u9fff]){0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
+LISTED_KIND = re.compile(r"企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
                 "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
                 "院校": "School", "医院": "Hospital", "景点": "Project", "景区": "Project"}
 
 
+def _lists_before_kinds(text: str) -> Iterator[re.Match]:
+    """The list pattern tried only in the stretch before each word of a kind (企业, 合作社 …):
+    trying it at every character cost more than all the other name rules."""
+    searched_to = 0
+    for kind in LISTED_KIND.finditer(text):
+        yield from LISTED.finditer(text, max(searched_to, kind.start() - LIST_REACH), kind.end())
+        searched_to = kind.end()
+
+
 def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Mention]:
     taken = _Spans(len(text), [(m.span.start, m.span.end) for m in found])
     out = []
-    for m in LISTED.finditer(text):
+    for m in _lists_before_kinds(text):
         kind = LISTED_TYPES[m["kind"]]
         group = "items" if m["items"] else "pair"
         pos = m.start(group)

@@ -16,7 +16,11 @@ report's metadata.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import zipfile
+from functools import cache
+from pathlib import Path
 
 from ..gazetteer import Gazetteer
 from ..model import Article, Mention, Span
@@ -49,6 +53,9 @@ PERSON_AFTER = re.compile(r"说|表示|介绍|告诉|坦言|感慨|回忆|笑着
                           r"已经|正在|算了|掰着|指着|拿着|望着|看着|深有体会|解释|透露|补充")
 # Characters that end no name, often before 说 (他说, 大家说, 记者了解到): the tagger is not asked there.
 NOT_NAME_END = set("他她我你们者人时里地也都还又就再而并来去着了过的上下中说家员长记书任”“，。、；：？！\n ")
+LEVEL_WORDS = set("省市县区州旗盟镇乡村国")
+NOT_NAME_START = set("们户家人员时中里上下内外前后数名个位和与及或被把将对向为在于的地得着过都也")
+SPEECH_AFTER = re.compile(r"说|表示|介绍|告诉|坦言|感慨|笑着|等人")
 CREDIT_BEFORE = re.compile(r"(?:记者|通讯员|编辑|责编|作者|摄影|摄像|审核|校对|来源)[:：\s]*$")
 NAME_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,6})?(?<!们)")
 
@@ -73,25 +80,54 @@ def extract_persons(article: Article, taken: list[Mention], gaz: Gazetteer, tagg
     for m in ROLE_RE.finditer(text):
         at = m.end() + (text[m.end():m.end() + 1] == " ")  # 副主任 钱宏伟: a transcript's space after the title
         name = _surname_name(text, at)
-        if name and len(name) == 2 and tagger is not None and tagger.label_of(at, at + 2) != "PER":
-            name = None  # two characters may be a word (马上, 查房): the tagger decides
+        if name and len(name) == 2 and _maybe_a_word(text, at, name, tagger):
+            name = None
         if name:
             keep(at, at + len(name), m.group(), "title-then-name", "rule", 0.9)
-        elif tagger is not None:
+        elif tagger is not None and _may_start_a_name(text, at):
             person = _tagged_person(tagger, at, after=True)
             if person:
                 keep(*person, m.group(), "title-then-tagged-name", "tagger", 0.8)
     if tagger is not None:
         for m in PERSON_BEFORE.finditer(text):
-            person = _tagged_person(tagger, m.end(), after=True)
+            person = _tagged_person(tagger, m.end(), after=True) if _may_start_a_name(text, m.end()) else None
             if person:
                 keep(*person, None, "description-then-tagged-name", "tagger", 0.7)
         for m in PERSON_AFTER.finditer(text):
-            if m.start() and not covered[m.start() - 1] and text[m.start() - 1] not in NOT_NAME_END:
+            if m.start() and not covered[m.start() - 1] and text[m.start() - 1] not in NOT_NAME_END \
+                    and text[m.start() - 2:m.start()] not in common_words():
                 person = _tagged_person(tagger, m.start(), after=False)
                 if person:
                     keep(*person, None, "tagged-name-then-deed", "tagger", 0.7)
     return found
+
+
+def _may_start_a_name(text: str, at: int) -> bool:
+    """Whether a name could begin here: a Chinese character that starts no verb, particle or
+    number (负责人表示, 贫困户、, 村民们 start none), nor a common word (村里的群众)."""
+    first = text[at:at + 1]
+    return bool(re.match(r"[\u4e00-\u9fff]", first)) and first not in AFTER_NAME and first not in NOT_NAME_START \
+        and text[at:at + 2] not in common_words()
+
+
+def _maybe_a_word(text: str, at: int, name: str, tagger: Tagger | None) -> bool:
+    """Two characters after a title may be a word, not a name (医生查房, 村民马上): a word of jionlp's
+    dictionary is one; before a verb or a mark they are a name (村民李强说); else the tagger decides."""
+    if name in common_words() or name[1] in LEVEL_WORDS:  # 全县, 全村: a word of places
+        return True
+    if not re.match(r"[\u4e00-\u9fff]", text[at + 2:at + 3]) or SPEECH_AFTER.match(text, at + 2):
+        return False
+    return tagger is not None and tagger.label_of(at, at + 2) != "PER"
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """The two-character words of jionlp's dictionary of Chinese words (34,000 entries)."""
+    spec = importlib.util.find_spec("jionlp")
+    path = Path(spec.submodule_search_locations[0]) / "dictionary" / "chinese_word_dictionary.zip"
+    with zipfile.ZipFile(path) as archive:
+        lines = archive.read("chinese_word_dictionary.txt").decode("utf-8").splitlines()
+    return frozenset(w for w in (line.split("\t", 1)[0] for line in lines) if len(w) == 2)
 
 
 def _tagged_person(tagger: Tagger, at: int, after: bool) -> tuple[int, int] | None:

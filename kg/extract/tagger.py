@@ -17,7 +17,7 @@ report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 #: LAC's labels of names, as the entity types they may stand for.
 NAME_LABELS = {"PER": "Person", "LOC": "Region", "ORG": "Organization", "nz": "Proper noun", "nw": "Work"}
@@ -61,7 +61,6 @@ class Tagger:
     def __init__(self, text: str):
         self.text = text
         self._windows: dict[tuple[int, int], list[Tag]] = {}
-        self.characters_tagged = 0
 
     def around(self, start: int, end: int, reach: int = REACH) -> list[Tag]:
         """Tags of the words in a window around text[start:end], kept inside its line."""
@@ -81,10 +80,15 @@ class Tagger:
         return None
 
     def _tag(self, start: int, end: int) -> list[Tag]:
-        chunk = self.text[start:end]
-        self.characters_tagged += len(chunk)
         tags, pos = [], start
-        for word, label in _lac().run(chunk):
+        for word, label in _words(self.text[start:end]):
             tags.append(Tag(pos, pos + len(word), word, label))
             pos += len(word)
         return tags
+
+
+@lru_cache(maxsize=8192)
+def _words(chunk: str) -> tuple[tuple[str, str], ...]:
+    """The tagger's words and labels for a stretch of text; reports repeat their stock phrases
+    (…的群众对此深有体会), so the same stretch is tagged once."""
+    return tuple(_lac().run(chunk))
