@@ -2,12 +2,18 @@
 
 With the default memory store the build is a pure function of its input:
 every file in the output folder is computed in memory first, then written
-aside and renamed, so a failed build leaves no half-written output.
+into a folder beside it that takes its place in one rename, so a failed or
+killed build leaves the last build whole, never a mix of two.
 
 With a persistent store (oxigraph:PATH, sparql:URL) the build is
-incremental: each report is its own named graph, a report whose graph is
-already there is skipped, and a report that changed replaces the graph its
-file had before, so adding one report touches only that report's graph.
+incremental: each report is its own named graph, named by a hash of its text,
+and a report whose graph is already there is skipped (a file whose bytes the
+store has seen is not even read), so adding one report touches only that
+report's graph.  A report is known by what it says, never by its file's name:
+two files of the same name in two folders are two reports.  So a file that
+changed is a new report, and the report it held before, like that of a file
+that is gone, is one the inputs no longer yield: the build counts them, and
+drops them when asked to prune.
 """
 from __future__ import annotations
 
@@ -22,25 +28,33 @@ from rdflib import Graph
 
 from . import gazetteer
 from .explain import explain_tsv
-from .formats import serialize, union, write_atomic
+from .formats import replace_folder, serialize, union
 from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples, to_dataset
-from .read import file_digest, iter_inputs, read_article
-from .stores import Store, open_store
+from .read import MAX_SIZE, file_digest, iter_inputs, read_article
+from .stores import Store, StoredReport, is_persistent, open_store
 from .validate import Violation, validate
 from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
+# Every file a build may write: one that this build does not write is not kept from the last.
+BUILD_FILES = (*OUTPUTS, "graph.html", "explain.tsv")
 STORE_BATCH = 50  # reports written to a persistent store at once
 IN_FLIGHT = 200  # reports a parallel build extracts ahead of writing
 
 
 @dataclass
 class BuildReport:
-    articles: int = 0
-    unchanged: int = 0
+    """What a build did.  A caller may pass one in, so that it knows how far a build
+    that was interrupted got."""
+
+    articles: int = 0  # reports read and extracted
+    unchanged: int = 0  # reports the store held already
+    loaded: int = 0  # reports written to the store so far
+    absent: int = 0  # reports the store holds that no input yielded this time
+    pruned: int = 0  # of those, how many were dropped
     entities: Counter = field(default_factory=Counter)
     facts: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
@@ -67,56 +81,62 @@ class _Outcome:
     summary: _Summary | None = None
     extraction: Extraction | None = None  # memory builds keep the whole extraction
     ntriples: ReportNTriples | None = None  # what store builds send of the report
-    unchanged: bool = False
+    stored: str | None = None  # the graph the store holds already for this file
     error: KgError | None = None
 
 
 @dataclass(frozen=True)
-class _Stored:
-    """What a persistent store already holds: report graphs, and digests of their files."""
+class _Job:
+    """What every worker knows: what the store holds (report graphs, and the digest of
+    each one's file), whether to send back whole extractions, and the largest file to read."""
 
     graphs: frozenset[str] = frozenset()
-    digests: frozenset[str] = frozenset()
+    digests: dict[str, str] = field(default_factory=dict)  # file digest -> report graph
+    keep_extraction: bool = True
+    max_size: int = MAX_SIZE
 
 
-_stored = _Stored()
-_keep_extraction = True
+_job = _Job()
 
 
-def _start_worker(stored: _Stored, keep_extraction: bool) -> None:
-    global _stored, _keep_extraction
-    _stored, _keep_extraction = stored, keep_extraction
+def _start_worker(job: _Job) -> None:
+    global _job
+    _job = job
     gazetteer.reconnect()
 
 
 def _process(path: Path) -> _Outcome:
     """Extraction is a pure function of one report: this runs in any process."""
     try:
-        if _stored.digests and file_digest(path) in _stored.digests:
-            return _Outcome(path, unchanged=True)  # the same bytes: not even decoded
-        article = read_article(path)
-        if str(article_iri(article.doc_id)) in _stored.graphs:
-            return _Outcome(path, unchanged=True)
+        if _job.digests:
+            stored = _job.digests.get(file_digest(path, _job.max_size))
+            if stored is not None:
+                return _Outcome(path, stored=stored)  # the same bytes: not even decoded
+        article = read_article(path, _job.max_size)
+        graph = article_iri(article.doc_id)
+        if graph in _job.graphs:
+            return _Outcome(path, stored=graph)
         extraction = extract_article(article)
     except KgError as err:
         return _Outcome(path, error=err)
     summary = _Summary(article.source, [(e.type, e.key) for e in extraction.entities if e.mentions],
                        Counter(pairings=len(extraction.pairings), money=len(extraction.money),
-                               quantities=len(extraction.quantities)), extraction.warnings)
-    return _Outcome(path, summary, extraction if _keep_extraction else None, article_ntriples(extraction))
+                               quantities=len(extraction.quantities)),
+                       list(article.warnings) + extraction.warnings)
+    return _Outcome(path, summary, extraction if _job.keep_extraction else None, article_ntriples(extraction))
 
 
-def _outcomes(files: list[Path], stored: _Stored, keep_extraction: bool, jobs: int) -> Iterator[_Outcome]:
+def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
     """Each file's outcome, in order.  With several jobs at most IN_FLIGHT reports are
     processed ahead of the caller, so a store slower than extraction does not make
     finished reports pile up in memory."""
     if jobs <= 1:
-        _start_worker(stored, keep_extraction)
+        _start_worker(job)
         yield from map(_process, files)
         return
     preload()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(stored, keep_extraction)) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
         in_flight: deque = deque()
         for path in files:
             in_flight.append(pool.apply_async(_process, (path,)))
@@ -128,43 +148,54 @@ def _outcomes(files: list[Path], stored: _Stored, keep_extraction: bool, jobs: i
 
 def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_going: bool = False,
           check_shapes: bool = True, explain: bool = False, jobs: int = 1,
-          progress: Callable[[int, int, Path], None] | None = None) -> BuildReport:
-    files = iter_inputs(inputs)
+          progress: Callable[[int, int, Path], None] | None = None, prune: bool = False,
+          max_size: int = MAX_SIZE, report: BuildReport | None = None) -> BuildReport:
+    """Build the inputs into a folder, a persistent store, or both.  With ``prune``, the
+    store's reports that no input yielded this time are dropped."""
+    report = report if report is not None else BuildReport()
+    files = iter_inputs(inputs, skipped=report.warnings)
     if out is not None and out.exists() and not out.is_dir():
         raise KgError(out, "output path exists and is not a folder")
-    target = open_store(store) if store and not store.startswith("memory") else None
+    persistent = is_persistent(store)
+    if prune and not persistent:
+        raise KgError("--prune", "works on a persistent --store; a build folder is made anew from its inputs")
+    target = open_store(store, create=True) if persistent else None
     if target is None and out is None:
         raise KgError("--out", "give an output folder, or a persistent --store")
-    report = BuildReport()
-    by_source = target.graphs_by_source() if target is not None else {}
-    stored = _Stored(frozenset(g for graphs in by_source.values() for g in graphs),
-                     frozenset(target.source_digests()) if target is not None else frozenset())
+    held = target.reports() if target is not None else []
+    keep = target is None or out is not None
+    job = _Job(frozenset(r.graph for r in held), {r.digest: r.graph for r in held if r.digest}, keep, max_size)
     extractions: list[Extraction] = []
     seen: set[tuple[str, str]] = set()
-    keep = target is None or out is not None
+    yielded: set[str] = set()  # the graphs of the reports the inputs yield
+    unread = 0
     batch: list[_Outcome] = []
-    for i, outcome in enumerate(_outcomes(files, stored, keep, jobs), 1):
+    for i, outcome in enumerate(_outcomes(files, job, jobs), 1):
         if progress:
             progress(i, len(files), outcome.path)
         if outcome.error is not None:
             if not keep_going:
                 raise outcome.error
             report.warnings.append(f"skipped {outcome.error}")
-        elif outcome.unchanged:
+            unread += 1
+        elif outcome.stored is not None:
             report.unchanged += 1
+            yielded.add(outcome.stored)
         else:
             _count(report, outcome.summary, seen)
+            yielded.add(outcome.ntriples.graph)
             if target is not None:
                 batch.append(outcome)
                 if len(batch) >= STORE_BATCH:
-                    _store(target, batch, by_source)
+                    _store(target, batch, report)
                     batch = []
             if keep:
                 extractions.append(outcome.extraction)
     if not report.articles and not report.unchanged:
         raise KgError(files[0], "no report could be read")
     if target is not None:
-        _store(target, batch, by_source)
+        _store(target, batch, report)
+        _prune(target, sorted(job.graphs - yielded), report, prune, unread)
         target.close()
         if out is None and not check_shapes:
             return report
@@ -182,9 +213,8 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
                 contents["explain.tsv"] = explain_tsv(extractions)
         report.violations = violations()
     if out is not None:
-        for name, data in contents.items():
-            write_atomic(out / name, data)
-            report.written.append(out / name)
+        replace_folder(out, contents, BUILD_FILES)
+        report.written = [out / name for name in contents]
     return report
 
 
@@ -212,13 +242,24 @@ def _validation(graph: Graph | None) -> Iterator[Callable[[], list[Violation]]]:
         _graph_to_validate = None
 
 
-def _store(store: Store, batch: list[_Outcome], by_source: dict[str, set[str]]) -> None:
-    """Each report replaces its own graph, and the graph its file had before, if it changed."""
-    for outcome in batch:
-        for old in by_source.get(outcome.summary.source, set()) - {outcome.ntriples.graph}:
-            store.drop_graph(old)
+def _store(store: Store, batch: list[_Outcome], report: BuildReport) -> None:
     if batch:
         store.replace_graphs([o.ntriples for o in batch])
+        report.loaded += len(batch)
+
+
+def _prune(store: Store, absent: list[str], report: BuildReport, prune: bool, unread: int) -> None:
+    """Count the stored reports no input yielded, and drop them if asked, unless some input
+    could not be read: its report may be among them."""
+    report.absent = len(absent)
+    if not prune or not absent:
+        return
+    if unread:
+        report.warnings.append(f"--prune: nothing dropped, as {unread} input file(s) could not be read")
+        return
+    for graph in absent:
+        store.drop_graph(graph)
+    report.pruned = len(absent)
 
 
 def _count(report: BuildReport, summary: _Summary, seen: set[tuple[str, str]]) -> None:
@@ -229,3 +270,42 @@ def _count(report: BuildReport, summary: _Summary, seen: set[tuple[str, str]]) -
             report.entities[entity[0]] += 1
     report.facts.update(summary.facts)
     report.warnings += summary.warnings
+
+
+def drop(store: str, names: list[str]) -> list[StoredReport]:
+    """Remove reports from a persistent store, each named by its file, the name of the
+    file it was read from, or its IRI or id.  Every name is found before any is dropped."""
+    if not is_persistent(store):
+        raise KgError(f"--store {store}", "kg drop works on a persistent store; a build folder is made anew "
+                      "from its inputs")
+    target = open_store(store)
+    held = target.reports()
+    found = list({r.graph: r for r in (_report_named(name, held) for name in names)}.values())
+    for report in found:
+        target.drop_graph(report.graph)
+    target.close()
+    return found
+
+
+def _report_named(name: str, held: list[StoredReport]) -> StoredReport:
+    by_graph = {r.graph: r for r in held}
+    path = Path(name)
+    if path.is_file():
+        digest = file_digest(path, max_size=None)
+        same_bytes = [r for r in held if r.digest == digest]
+        if same_bytes:
+            return same_bytes[0]
+        graph = article_iri(read_article(path, max_size=None).doc_id)
+        if graph in by_graph:
+            return by_graph[graph]
+        raise KgError(name, "the store holds no report read from this file")
+    by_id = {r.graph.rsplit("/", 1)[-1]: r for r in held}
+    if name in by_graph or name in by_id:
+        return by_graph.get(name) or by_id[name]
+    named = [r for r in held if r.source == path.name]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise KgError(name, f"{len(named)} stored reports were read from files of this name; give one's IRI: "
+                      + ", ".join(r.graph for r in named))
+    raise KgError(name, "no stored report has this file, file name, IRI or id")

@@ -1,7 +1,9 @@
-"""The `kg` command: thin wrappers around build, query, export, validate, eval and serve."""
+"""The `kg` command: thin wrappers around build, drop, query, export, validate, eval and serve."""
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -27,14 +29,40 @@ def _open(args):
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import BuildReport, build
+    from .stores import is_persistent
 
-    report = build(args.inputs, args.out, store=args.store, keep_going=args.keep_going,
-                   check_shapes=not args.no_validate, explain=args.explain, jobs=args.jobs,
-                   progress=_progress)
+    report = BuildReport()
+    finished = False
+    try:
+        build(args.inputs, args.out, store=args.store, keep_going=args.keep_going,
+              check_shapes=not args.no_validate, explain=args.explain, jobs=args.jobs,
+              progress=_progress, prune=args.prune, max_size=args.max_size, report=report)
+        finished = True
+        _summary(args, report)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+        where = f" into {args.store}" if is_persistent(args.store) else ""
+        stopped = "after the build" if finished else "and the build stopped"
+        _say(f"kg: error: output closed {stopped}; {report.loaded} report(s) loaded{where}")
+        return 1
+    return 0
+
+
+def _summary(args, report) -> None:
+    from .stores import is_persistent
+
     where = ", ".join(x for x in (str(args.out) if args.out else "", args.store or "") if x)
     unchanged = f" ({report.unchanged} unchanged)" if report.unchanged else ""
     print(f"{report.articles} article(s){unchanged}, {report.triples} triples -> {where}")
+    if is_persistent(args.store):
+        absent = f"; {report.absent} stored report(s) had no input this time"
+        if report.pruned:
+            absent += f", {report.pruned} dropped"
+        elif report.absent and not args.prune:
+            absent += " (--prune drops them)"
+        print(f"store: {report.loaded} report(s) loaded, {report.unchanged} unchanged{absent}")
     print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items())))
     print("facts: " + ", ".join(f"{k} {n}" for k, n in report.facts.items()))
     print(f"warnings: {len(report.warnings)}")
@@ -44,7 +72,51 @@ def cmd_build(args) -> int:
         print(f"SHACL violations: {len(report.violations)}")
         for v in report.violations[:20]:
             print(f"  - {v.focus} {v.path}: {v.message}")
+
+
+def _silence(stream) -> None:
+    """Point a stream whose reader has gone at /dev/null, so that flushing it at exit
+    does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+
+
+def _say(line: str) -> None:
+    """A line on standard error, unless that pipe is closed too."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        _silence(sys.stderr)
+
+
+def cmd_drop(args) -> int:
+    from .build import drop
+
+    dropped = drop(args.store, args.reports)
+    for report in dropped:
+        print(f"dropped {report.graph} ({report.source})")
+    print(f"{len(dropped)} report(s) dropped from {args.store}")
     return 0
+
+
+def _size(text: str) -> int:
+    """A size in bytes: 1048576, 512k, 2M, 1G."""
+    found = re.fullmatch(r"\s*(\d+)\s*([kmg]?)(?:i?b)?\s*", text, re.IGNORECASE)
+    if not found:
+        raise argparse.ArgumentTypeError(f"not a size: {text} (write it as 500k, 2M or a number of bytes)")
+    return int(found[1]) * 1024 ** " kmg".index(found[2].lower() or " ")
+
+
+def _query_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KgError(path, "no such file") from None
+    except UnicodeDecodeError:
+        raise KgError(path, "not UTF-8 text") from None
+    except OSError as err:
+        raise KgError(path, f"cannot read ({err.strerror})") from None
 
 
 def cmd_query(args) -> int:
@@ -55,7 +127,7 @@ def cmd_query(args) -> int:
             params = " ".join(f"{k}={d}" for k, (_, d) in saved.params.items())
             print(f"{name:20} {saved.description}" + (f"  [{params}]" if params else ""))
         return 0
-    text = args.file.read_text(encoding="utf-8") if args.file else args.sparql
+    text = _query_text(args.file) if args.file else args.sparql
     values = dict(_pair(p) for p in args.param)
     store = _open(args)
     result = run_query(store, resolve_query(text, values))
@@ -71,9 +143,10 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def cmd_export(args) -> int:
-    from .formats import serialize, write_atomic
+    from .formats import format_of, serialize, write_atomic
 
-    data = serialize(_open(args).dataset(), args.format)
+    fmt = format_of(args.out, args.format) if args.out else args.format or "ttl"
+    data = serialize(_open(args).dataset(), fmt)
     if args.out:
         write_atomic(args.out, data)
     else:
@@ -155,6 +228,7 @@ def cmd_serve(args) -> int:
 def parser() -> argparse.ArgumentParser:
     from .formats import FORMATS
     from .query import QUERY_FORMATS
+    from .read import MAX_SIZE, size_text
 
     top = argparse.ArgumentParser(prog="kg", description="Knowledge graphs from reports on East–West "
                                   "poverty-alleviation cooperation (东西部扶贫协作).")
@@ -170,7 +244,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     p.add_argument("--explain", action="store_true",
                    help="also write explain.tsv: the rule and sentence behind every mention and fact")
+    p.add_argument("--prune", action="store_true",
+                   help="drop the store's reports that no input yielded this time (files gone or changed)")
+    p.add_argument("--max-size", type=_size, default=MAX_SIZE, metavar="SIZE",
+                   help=f"refuse report files larger than this (default {size_text(MAX_SIZE)}; e.g. 500k, 4M)")
     p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("drop", help="remove reports from a persistent store")
+    p.add_argument("reports", nargs="+", metavar="REPORT",
+                   help="a report's file, the name of the file it was read from, or its IRI or id")
+    p.add_argument("--store", required=True, help="oxigraph:PATH or sparql:URL")
+    p.set_defaults(run=cmd_drop)
 
     p = sub.add_parser("query", help="run SPARQL, or a saved query by name, over a graph")
     p.add_argument("sparql", nargs="?", help="the query text, or a saved query's name (see --list)")
@@ -178,14 +262,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a saved query's parameter (repeatable)")
     p.add_argument("--list", action="store_true", help="list the saved queries")
-    p.add_argument("--format", choices=QUERY_FORMATS, default="table")
+    p.add_argument("--format", choices=QUERY_FORMATS,
+                   help="table (default), csv, tsv, json or xml for SELECT and ASK; ttl (default) or jsonld "
+                        "for CONSTRUCT and DESCRIBE")
     _store_options(p)
     p.set_defaults(run=cmd_query)
 
     p = sub.add_parser("export", help="write the graph in another RDF format")
     p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
     p.add_argument("--store", help=STORE_HELP)
-    p.add_argument("--format", choices=sorted(FORMATS), default="ttl")
+    p.add_argument("--format", choices=sorted(FORMATS),
+                   help="default: the --out file's suffix, or ttl on standard output")
     p.add_argument("--out", type=Path, help="file to write (default: standard output)")
     p.set_defaults(run=cmd_export)
 
@@ -232,8 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # a reader that stops early (| head) ends a read-only command
+        _silence(sys.stdout)
+
         return 0
+
 
 
 if __name__ == "__main__":

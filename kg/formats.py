@@ -5,17 +5,22 @@ rdflib's Turtle writer sorts subjects and predicates; its N-Triples and
 N-Quads come out in set order, so their lines are sorted here; its TriG and
 JSON-LD writers follow the store's graph order, so TriG is written graph by
 graph with the Turtle writer and JSON-LD's node lists are sorted.  A format is
-its writer: add one to ``FORMATS``.
+its writer: add one to ``FORMATS``; a file's suffix is the name of its format.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+
+from .model import KgError
 
 
 def _trig(ds: Dataset) -> bytes:
@@ -87,18 +92,114 @@ def serialize(ds: Dataset, name: str) -> bytes:
     return FORMATS[name](ds)
 
 
+def format_of(path: Path, given: str | None) -> str:
+    """The format to write a file in: the one given, else the one its suffix names.
+    A suffix that names another format than the one given is refused, not ignored."""
+    suffix = path.suffix.lower().lstrip(".")
+    if given is None:
+        if suffix not in FORMATS:
+            raise KgError(path, f"cannot tell the format from the suffix; name the file .{' .'.join(FORMATS)} "
+                          "or give --format")
+        return suffix
+    if suffix in FORMATS and suffix != given:
+        raise KgError(path, f"the suffix says {suffix} but --format says {given}")
+    return given
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise KgError(path, "is a folder; give a file to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise KgError(path, f"cannot write ({err.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as err:
+        raise KgError(path, f"cannot write ({err.strerror})") from None
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def replace_folder(folder: Path, contents: dict[str, bytes], outputs: Iterable[str]) -> None:
+    """Make a folder hold these files, switched in whole with one rename.
+
+    The files are written to a new folder beside it, which then changes place with the
+    old one, so a reader, or a build killed at any moment, finds the old folder or the
+    new one, never some files of each.  What else the old folder held, other than the
+    ``outputs`` a build writes (a page ``kg view`` wrote there, say), is carried over."""
+    folder = folder.resolve()  # a link to the folder stays a link
+    if folder.exists() and not folder.is_dir():
+        raise KgError(folder, "output path exists and is not a folder")
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+    except OSError as err:
+        raise KgError(folder, f"cannot write ({err.strerror})") from None
+    try:
+        for name, data in contents.items():
+            (new / name).write_bytes(data)
+            os.chmod(new / name, 0o666 & ~_umask())
+        if folder.exists():
+            _carry_over(folder, new, set(contents) | set(outputs))
+            os.chmod(new, folder.stat().st_mode & 0o7777)
+            _exchange(new, folder)
+        else:
+            os.chmod(new, 0o777 & ~_umask())
+            os.rename(new, folder)
+    except OSError as err:
+        raise KgError(folder, f"cannot write ({err.strerror})") from None
+    finally:
+        shutil.rmtree(new, ignore_errors=True)  # after the exchange: the old files
+
+
+def _carry_over(old: Path, new: Path, outputs: set[str]) -> None:
+    """Link (or copy) into the new folder what the old one holds besides a build's outputs."""
+    for entry in old.iterdir():
+        if entry.name in outputs or (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, new / entry.name)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE).  Where the
+    system or file system lacks it, two renames: for a moment the folder is absent,
+    but it is never a mix."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(b))
+    aside = a.with_name(a.name + ".old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+

@@ -45,10 +45,13 @@ LOCAL_CACHE = 2048  # counties whose town and village names stay in memory (abou
 # as city with the same name and code; the city row is folded into the province.
 
 
+NO_JIONLP = "not installed; it provides the gazetteer (pip install jionlp)"
+
+
 def _jionlp_dictionary(name: str) -> Path:
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
-        raise KgError("jionlp", "not installed; it provides the gazetteer")
+        raise KgError("jionlp", NO_JIONLP)
     return Path(spec.submodule_search_locations[0]) / "dictionary" / name
 
 
@@ -59,7 +62,10 @@ def _jionlp_zip() -> Path:
 def cache_path() -> Path:
     root = Path(os.environ.get("FUPIN_KG_CACHE") or
                 Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fupin-kg")
-    version = importlib.metadata.version("jionlp")
+    try:
+        version = importlib.metadata.version("jionlp")
+    except importlib.metadata.PackageNotFoundError:
+        raise KgError("jionlp", NO_JIONLP) from None
     return root / f"gazetteer-jionlp{version}-v{SCHEMA_VERSION}.sqlite"
 
 
@@ -108,8 +114,12 @@ def build_cache(target: Path, source: Path | None = None) -> Path:
 
     Besides the tree, one row per county lists every name its towns and villages go
     by, so that reading a county's names is one look-up, not hundreds of rows."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except OSError as err:
+        raise KgError(target.parent, f"cannot write the gazetteer cache ({err.strerror}); "
+                      "set FUPIN_KG_CACHE to a folder you can write") from None
     os.close(fd)
     try:
         con = sqlite3.connect(tmp)

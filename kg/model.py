@@ -62,6 +62,7 @@ class Article:
     outlet: str | None = None
     authors: tuple[str, ...] = ()
     file_digest: str | None = None  # hash of the file's bytes: an unchanged file is not read again
+    warnings: tuple[str, ...] = ()  # what reading it found amiss (a page that yields almost no text)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -15,8 +16,11 @@ from .rdf import PREFIXES
 from .stores import Store
 
 PARAM_LINE = re.compile(r"^#\s*param\s+(?P<name>\w+)\s+(?P<kind>literal|class)\s+(?P<default>.+?)\s*$")
-# CONSTRUCT/DESCRIBE answers are graphs: ttl (the default) or jsonld.
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "jsonld")
+# A word that no SPARQL query can be: meant as a saved query's name.
+NAME = re.compile(r"[\w-]+")
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")  # SELECT and ASK answers
+GRAPH_FORMATS = ("ttl", "jsonld")  # CONSTRUCT and DESCRIBE answers
+QUERY_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ def resolve_query(text: str | None, values: dict[str, str]) -> str:
     saved = saved_queries()
     if text in saved:
         return fill(saved[text], values)
+    if NAME.fullmatch(text.strip()):
+        close = difflib.get_close_matches(text.strip(), saved, n=1)
+        hint = f"did you mean {close[0]}?" if close else "`kg query --list` shows them"
+        raise KgError(f"query {text.strip()}", f"not a saved query; {hint}")
     if values:
         raise KgError("query", "--param works with saved queries only")
     return text
@@ -85,8 +93,17 @@ def run_query(store: Store, text: str) -> Result:
         raise KgError("query", f"cannot evaluate: {err}") from None
 
 
-def format_result(result: Result, fmt: str) -> str:
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+def format_result(result: Result, fmt: str | None) -> str:
+    """The answer in a format that fits it (a table for SELECT and ASK, a graph for
+    CONSTRUCT and DESCRIBE), by default table or ttl."""
+    is_graph = result.type in ("CONSTRUCT", "DESCRIBE")
+    fmt = fmt or ("ttl" if is_graph else "table")
+    if is_graph != (fmt in GRAPH_FORMATS):
+        fitting = GRAPH_FORMATS if is_graph else TABLE_FORMATS
+        raise KgError(f"--format {fmt}", f"a {result.type} query does not answer in it; "
+                      f"use {', '.join(fitting)}")
+    if is_graph:
+
         for prefix, ns in PREFIXES.items():
             result.graph.bind(prefix, ns, replace=True)
         return result.graph.serialize(format="json-ld" if fmt == "jsonld" else "turtle")

@@ -18,6 +18,13 @@ from pathlib import Path
 from .model import Article, KgError
 
 SUFFIXES = {".txt", ".html", ".htm", ".md"}
+# The largest report file read, in bytes.  News reports run to tens of kilobytes and
+# saved pages to a few hundred; a bigger file is something else (an archive, a dump)
+# and would take minutes to extract.
+MAX_SIZE = 1024 * 1024
+# An HTML page whose article text has fewer Chinese characters than this was
+# probably not read as a browser shows it (a <script> left open, say).
+FEW_CHARACTERS = 50
 
 # Lines that are site chrome wherever they stand.
 CHROME_LINE = re.compile(
@@ -52,32 +59,38 @@ HALF_WIDTH.update({0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x200B: Non
 OUTLET_LINE = re.compile(r"^(?P<outlet>[\u4e00-\u9fff]{2,12}(?:日报|晚报|网|报|电视台|新闻))(?:\s|$)")
 
 
-def read_article(path: Path) -> Article:
-    """Decode, clean and describe one report file."""
-    data = _read_bytes(path)
+def read_article(path: Path, max_size: int | None = MAX_SIZE) -> Article:
+    """Decode, clean and describe one report file (refused if larger than max_size bytes)."""
+    data = _read_bytes(path, max_size)
     raw = decode(data, path)
+    warnings: list[str] = []
     if path.suffix.lower() in (".html", ".htm"):
-        raw = html_to_text(raw, path)
+        raw, warnings = html_to_text(raw, path)
     elif path.suffix.lower() == ".md":
         raw = markdown_to_text(raw)
-    return replace(clean(raw, source=path.name, where=path), file_digest=_digest(data))
+    return replace(clean(raw, source=path.name, where=path), file_digest=_digest(data),
+                   warnings=tuple(f"{path.name}: {w}" for w in warnings))
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: Path, max_size: int | None = MAX_SIZE) -> str:
     """The hash read_article records of a file's bytes, without decoding it."""
-    return _digest(_read_bytes(path))
+    return _digest(_read_bytes(path, max_size))
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:16]
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_size: int | None) -> bytes:
     if not path.exists():
         raise KgError(path, "no such file or folder")
     if not path.is_file():
         raise KgError(path, "not a regular file")
     try:
+        size = path.stat().st_size
+        if max_size is not None and size > max_size:
+            raise KgError(path, f"{size_text(size)}, more than the {size_text(max_size)} a report may have "
+                          "(--max-size)")
         data = path.read_bytes()
     except OSError as err:
         raise KgError(path, f"cannot read ({err.strerror})") from None
@@ -86,6 +99,14 @@ def _read_bytes(path: Path) -> bytes:
     if b"\x00" in data[:8192]:
         raise KgError(path, "binary file, not a text report")
     return data
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as people write it: 1 MB, 512 kB, 300 bytes."""
+    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
 
 
 def decode(data: bytes, where: object) -> str:
@@ -110,6 +131,13 @@ def decode(data: bytes, where: object) -> str:
     if _cjk_share(text) < 0.2:
         raise KgError(where, f"decodes as {best.encoding} but is not Chinese text")
     return text
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cjk_count(text: str) -> int:
+    return len(CJK.findall(text))
 
 
 def _cjk_share(text: str) -> float:
@@ -192,8 +220,9 @@ class _HtmlText(HTMLParser):
         self.parts.append(data)
 
 
-def html_to_text(html: str, where: object) -> str:
-    """Text of an HTML page, title first; the lenient parser copes with broken markup."""
+def html_to_text(html: str, where: object) -> tuple[str, list[str]]:
+    """Text of an HTML page, title first, and a warning if it yields almost none of the
+    Chinese the page holds; the lenient parser copes with broken markup."""
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
@@ -201,11 +230,16 @@ def html_to_text(html: str, where: object) -> str:
     title = "".join(parser.h1_parts).strip() or "".join(parser.title_parts).strip()
     if _cjk_share(body) == 0:
         raise KgError(where, "HTML page holds no Chinese article text")
+    warnings = []
+    found, held = _cjk_count(body), _cjk_count(html)
+    if found < FEW_CHARACTERS and held >= 2 * FEW_CHARACTERS:
+        cause = f"; a <{parser.skipping[0][0]}> left open hides the rest" if parser.skipping else ""
+        warnings.append(f"the page yields only {found} of its {held} Chinese characters as text{cause}")
     head = [title] if title and title not in body[:500] else []
     date = parser.meta.get("article:published_time") or parser.meta.get("pubdate")
     if date:
         head.append(date)
-    return "\n".join(head + [body])
+    return "\n".join(head + [body]), warnings
 
 
 def markdown_to_text(md: str) -> str:
@@ -314,16 +348,21 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     """Rejoin paragraphs a copy-and-paste broke mid-sentence.
 
     A long body line that does not end a sentence continues on the next line;
-    short lines (headings) and picture captions stand alone.
+    short lines (headings) and picture captions stand alone.  Lines are joined
+    once per paragraph: adding to a growing string line by line took time
+    quadratic in the paragraph's length.
     """
-    out: list[str] = []
+    paragraphs: list[list[str]] = []  # each a list of lines, joined once at the end
+    tail = ""  # the last paragraph's last 20 characters (all of it if shorter)
     for line in lines:
-        if out and len(out[-1]) >= 20 and not _ends_sentence(out[-1]) \
-                and not out[-1].startswith(("图为", "图片", "（图")):
-            out[-1] += line
+        if len(tail) >= 20 and not _ends_sentence(tail) \
+                and not paragraphs[-1][0].startswith(("图为", "图片", "（图")):
+            paragraphs[-1].append(line)
+            tail = (tail + line)[-20:]
         else:
-            out.append(line)
-    return out
+            paragraphs.append([line])
+            tail = line[-20:]
+    return ["".join(parts) for parts in paragraphs]
 
 
 def _ends_sentence(line: str) -> bool:
@@ -341,12 +380,19 @@ def _title_and_body(paragraphs: list[str]) -> tuple[str, list[str]]:
     return title, rest
 
 
-def iter_inputs(inputs: list[Path]) -> list[Path]:
-    """The report files named by the user, folders expanded, in a stable order."""
+def iter_inputs(inputs: list[Path], skipped: list[str] | None = None) -> list[Path]:
+    """The report files named by the user, folders expanded, in a stable order.
+
+    Entries in a folder that are named like reports but are not files (a folder
+    called x.txt, a named pipe, a link to nothing) are left out, and if ``skipped``
+    is given, a warning naming each is added to it."""
     files: list[Path] = []
     for item in inputs:
         if item.is_dir():
-            found = sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            named = sorted(p for p in item.rglob("*") if p.suffix.lower() in SUFFIXES)
+            found = [p for p in named if p.is_file()]
+            if skipped is not None:
+                skipped += [f"{p}: skipped, {_not_a_file(p)}" for p in named if not p.is_file()]
             if not found:
                 raise KgError(item, "folder holds no .txt, .html, .htm or .md reports")
             files += found
@@ -357,3 +403,14 @@ def iter_inputs(inputs: list[Path]) -> list[Path]:
         else:
             raise KgError(item, "no such file or folder")
     return files
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    if path.is_dir():
+        return "a folder"
+    if path.is_fifo():
+        return "a named pipe"
+    return "not a regular file"
+

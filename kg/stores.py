@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from dataclasses import dataclass
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -67,6 +68,16 @@ def with_prefixes(sparql: str) -> str:
     return PROLOGUE + sparql
 
 
+@dataclass(frozen=True)
+class StoredReport:
+    """A report in a store: its graph (the report's IRI, a hash of its text), the name of
+    the file it was read from, and the hash of that file's bytes."""
+
+    graph: str
+    source: str
+    digest: str | None
+
+
 class Store(ABC):
     """A dataset of named graphs, one per report."""
 
@@ -88,17 +99,14 @@ class Store(ABC):
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return {str(row[0]) for row in result}
 
-    def graphs_by_source(self) -> dict[str, set[str]]:
-        """The report graphs each source file has, by file name."""
-        found: dict[str, set[str]] = {}
-        for row in self.query("SELECT ?source ?g WHERE { GRAPH ?g { ?g fk:sourceFile ?source } }"):
-            found.setdefault(str(row[0]), set()).add(str(row[1]))
-        return found
-
-    def source_digests(self) -> set[str]:
-        """The digests of the files the stored reports were read from."""
-        return {str(row[0]) for row in self.query(
-            "SELECT DISTINCT ?digest WHERE { GRAPH ?g { ?g fk:sourceDigest ?digest } }")}
+    def reports(self) -> list[StoredReport]:
+        """The reports the store holds, each with the name and digest of its file."""
+        found = {}
+        for graph, source, digest in self.query(
+                "SELECT ?g ?source ?digest WHERE { GRAPH ?g { ?g fk:sourceFile ?source "
+                "OPTIONAL { ?g fk:sourceDigest ?digest } } }"):
+            found[str(graph)] = StoredReport(str(graph), str(source), str(digest) if digest is not None else None)
+        return sorted(found.values(), key=lambda r: r.graph)
 
     def dataset(self) -> Dataset:
         """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
@@ -170,12 +178,21 @@ COMPACT_AFTER = 10  # bulk loads into a store, since it was opened, that make cl
 class OxigraphStore(Store):
     """A persistent Oxigraph store in a folder (pyoxigraph)."""
 
-    def __init__(self, location: str):
+    def __init__(self, location: str, create: bool = False):
         import pyoxigraph
 
         self.ox = pyoxigraph
         if not location:
             raise KgError("oxigraph:", "give the store's folder, as oxigraph:PATH")
+        # Opening a folder makes a store there: only a build may do that, so that a
+        # mistyped path is an error rather than an empty store that answers nothing,
+        # and never in a folder that holds something else.
+        path = Path(location)
+        if not (path / "CURRENT").is_file():  # RocksDB's, in every Oxigraph store
+            if path.exists() and (not path.is_dir() or any(path.iterdir())):
+                raise KgError(f"oxigraph:{location}", "not an Oxigraph store")
+            if not create:
+                raise KgError(f"oxigraph:{location}", "no such store (`kg build … --store` creates one)")
         try:
             self.store = pyoxigraph.Store(location)
         except OSError as err:
@@ -221,9 +238,11 @@ class OxigraphStore(Store):
 
 
 class SparqlStore(Store):
-    """A remote SPARQL 1.1 endpoint, over the SPARQL Protocol."""
+    """A remote SPARQL 1.1 endpoint, over the SPARQL Protocol.  An endpoint is there or
+    not: ``create`` is taken, as by every store, and changes nothing."""
 
-    def __init__(self, spec: str, timeout: float = 60):
+
+    def __init__(self, spec: str, create: bool = False, timeout: float = 60):
         query_url, _, update_url = spec.partition("|")
         if not query_url.startswith(("http://", "https://")):
             raise KgError(f"sparql:{spec}", "give the endpoint's URL, as sparql:http://host:port/query")
@@ -319,8 +338,14 @@ def _result_from_oxigraph(answer, ox) -> Result:
     return result
 
 
-def open_store(spec: str | None, folder: Path | None = None) -> Store:
-    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder."""
+def is_persistent(spec: str | None) -> bool:
+    """Whether a store spec names a store that outlives the command (not memory)."""
+    return (spec or "memory").partition(":")[0] != "memory"
+
+
+def open_store(spec: str | None, folder: Path | None = None, create: bool = False) -> Store:
+    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder.
+    Only ``create`` makes a persistent store that is not there yet."""
     name, _, argument = (spec or "memory").partition(":")
     if name not in STORES:
         raise KgError(f"--store {spec}", f"unknown store; use one of {', '.join(STORES)}")
@@ -328,5 +353,6 @@ def open_store(spec: str | None, folder: Path | None = None) -> Store:
     store_class = getattr(importlib.import_module(module), cls)
     if name == "memory":
         return store_class(folder)
-    return store_class(argument)
+    return store_class(argument, create=create)
+
 

@@ -1,4 +1,9 @@
-from kg.gazetteer import TOWN, Gazetteer, build_cache, shared
+import importlib.metadata
+
+import pytest
+
+from kg.gazetteer import TOWN, Gazetteer, build_cache, cache_path, shared
+from kg.model import KgError
 
 
 def test_gazetteer_codes_and_parents():
@@ -49,3 +54,18 @@ def test_gazetteer_local_places_named_keeps_county_order():
     kongtong, gulang = gaz.by_name["崆峒区"][0].code, gaz.by_name["古浪县"][0].code
     found = gaz.local_places_named([gulang, kongtong], {"白水镇"})
     assert [p.county_code for p in found["白水镇"]] == [kongtong]
+
+
+def test_gazetteer_without_jionlp_is_one_clear_error(monkeypatch):
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    with pytest.raises(KgError, match="jionlp: not installed; it provides the gazetteer"):
+        cache_path()
+
+
+def test_gazetteer_cache_folder_that_cannot_be_made(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(KgError, match="cannot write the gazetteer cache") as err:
+        build_cache(tmp_path / "a-file" / "gazetteer.sqlite")
+    assert err.value.where == str(tmp_path / "a-file")

@@ -36,8 +36,34 @@ def test_query_csv_tsv_json_xml(store):
 
 
 def test_query_construct_as_turtle(store):
-    text = format_result(run_query(store, "CONSTRUCT { ?s fk:assists ?o } WHERE { ?s fk:assists ?o }"), "table")
+    text = format_result(run_query(store, "CONSTRUCT { ?s fk:assists ?o } WHERE { ?s fk:assists ?o }"), None)
     assert "@prefix fk:" in text and "fk:assists" in text
+
+
+@pytest.mark.parametrize("query, fmt, fitting", [
+    (PAIRS, "ttl", "use table, csv, tsv, json, xml"),
+    ("ASK { ?s ?p ?o }", "jsonld", "use table, csv"),
+    ("CONSTRUCT { ?s fk:assists ?o } WHERE { ?s fk:assists ?o }", "table", "use ttl, jsonld"),
+    ("CONSTRUCT { ?s fk:assists ?o } WHERE { ?s fk:assists ?o }", "csv", "use ttl, jsonld"),
+])
+def test_query_format_that_does_not_fit_the_answer_is_refused(store, query, fmt, fitting):
+    with pytest.raises(KgError, match=fitting) as err:
+        format_result(run_query(store, query), fmt)
+    assert err.value.where == f"--format {fmt}"
+
+
+def test_query_table_is_the_default_for_select(store):
+    assert format_result(run_query(store, PAIRS), None) == format_result(run_query(store, PAIRS), "table")
+
+
+@pytest.mark.parametrize("typo, hint", [("pairngs", "did you mean pairings?"),
+                                        ("money-by-yaer", "did you mean money-by-year?"),
+                                        ("zzzz", "kg query --list")])
+def test_query_mistyped_saved_query_is_named_not_parsed(typo, hint):
+    with pytest.raises(KgError) as err:
+        resolve_query(typo, {})
+    assert err.value.reason.startswith("not a saved query; ") and hint in err.value.reason
+    assert err.value.where == f"query {typo}"
 
 
 def test_query_named_graph_per_article(store):

@@ -93,3 +93,68 @@ def test_iter_inputs_expands_folders_in_order(tmp_path):
         iter_inputs([tmp_path / "skip.pdf"])
     with pytest.raises(KgError, match="no .txt"):
         iter_inputs([Path(tmp_path / "empty")] if (tmp_path / "empty").mkdir() is None else [])
+
+
+def test_read_refuses_a_file_above_the_size_limit_before_reading_it(tmp_path, monkeypatch):
+    path = write(tmp_path, "big.txt", "标题\n" + "东西部协作。" * 200)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read although too big"))
+    with pytest.raises(KgError) as err:
+        read_article(path, max_size=1000)
+    assert err.value.where == str(path)
+    assert err.value.reason == "3.52 kB, more than the 1000 bytes a report may have (--max-size)"
+
+
+def test_read_default_size_limit_is_a_megabyte(tmp_path):
+    path = tmp_path / "dump.txt"
+    with path.open("wb") as f:
+        f.truncate(1024 * 1024 + 1)  # sparse: no megabyte of text needed to be refused
+    with pytest.raises(KgError, match="1 MB, more than the 1 MB"):
+        read_article(path)
+
+
+class _Counted(str):
+    """A line that counts the characters copied when a string is added to it."""
+
+    copied = 0
+
+    def __radd__(self, left):
+        _Counted.copied += len(left) + len(self)
+        return str(left) + str(self)
+
+
+def test_read_rejoining_a_long_broken_paragraph_copies_each_line_once():
+    """A paragraph broken into many lines is joined in work linear in its length: adding
+    each line to the growing paragraph copied it whole every time (50 MB took hours)."""
+    from kg.read import _join_broken_lines
+
+    lines = [_Counted(f"第{i:05d}行东西部协作项目持续推进产业帮扶") for i in range(3000)]
+    _Counted.copied = 0
+    joined = _join_broken_lines(lines)
+    total = sum(map(len, lines))
+    assert joined == ["".join(lines)]
+    assert _Counted.copied <= 3 * total
+
+
+def test_read_html_with_a_script_left_open_warns(tmp_path):
+    body = "<p>天津市河西区对口帮扶甘肃省平凉市崆峒区。</p>" * 20
+    page = f"<html><body><h1>河西崆峒协作</h1><script>var a = 1;{body}</body></html>"
+    article = read_article(write(tmp_path, "open.html", page))
+    assert article.warnings == ("open.html: the page yields only 6 of its 386 Chinese characters as text; "
+                                "a <script> left open hides the rest",)
+    whole = read_article(write(tmp_path, "whole.html", page.replace("var a = 1;", "var a = 1;</script>")))
+    assert whole.warnings == () and "对口帮扶" in whole.text
+
+
+def test_iter_inputs_names_what_it_skips(tmp_path):
+    import os
+
+    write(tmp_path, "a.txt", "甲")
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nothing.txt")
+    os.mkfifo(tmp_path / "pipe.md")
+    write(tmp_path, "notes.json", "{}")  # not named like a report: not a report, not a warning
+    skipped: list[str] = []
+    assert iter_inputs([tmp_path], skipped=skipped) == [tmp_path / "a.txt"]
+    assert skipped == [f"{tmp_path / 'folder.txt'}: skipped, a folder",
+                       f"{tmp_path / 'gone.txt'}: skipped, a link to nothing",
+                       f"{tmp_path / 'pipe.md'}: skipped, a named pipe"]

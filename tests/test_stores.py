@@ -5,7 +5,8 @@ import pytest
 from rdflib import Literal
 
 from kg import build as build_module
-from kg.build import build
+from kg.build import build, drop
+from kg.model import KgError
 from kg.query import fill, run_query, saved_queries
 from kg.read import read_article
 from kg.stores import open_store
@@ -80,8 +81,11 @@ def test_stores_oxigraph_build_is_incremental(tmp_path):
     (folder / "dev-02.txt").write_text((DATA / "dev-02.txt").read_text(encoding="utf-8") + "\n补充一句。",
                                        encoding="utf-8")
     third = build([folder], None, store=spec, check_shapes=False)
-    assert (third.articles, third.unchanged) == (1, 1)
-    assert len(open_store(spec).graph_names()) == 2  # the changed report replaced its old graph
+    assert (third.articles, third.unchanged, third.absent) == (1, 1, 1)  # the changed file's old report
+    assert len(open_store(spec).graph_names()) == 3
+    pruned = build([folder], None, store=spec, check_shapes=False, prune=True)
+    assert (pruned.articles, pruned.unchanged, pruned.absent, pruned.pruned) == (0, 2, 1, 1)
+    assert len(open_store(spec).graph_names()) == 2
 
 
 def test_stores_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
@@ -89,7 +93,8 @@ def test_stores_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
     build([DATA], None, store=spec, check_shapes=False)
     (tmp_path / "gbk.txt").write_bytes((DATA / "dev-01.txt").read_text(encoding="utf-8").encode("gb18030"))
     read = []
-    monkeypatch.setattr(build_module, "read_article", lambda path: read.append(path.name) or read_article(path))
+    monkeypatch.setattr(build_module, "read_article",
+                        lambda path, *rest: read.append(path.name) or read_article(path, *rest))
     again = build([DATA, tmp_path / "gbk.txt"], None, store=spec, check_shapes=False)
     # Same bytes: skipped by digest, unread.  The same text in another encoding is read,
     # then known by its text and skipped too.
@@ -116,8 +121,6 @@ def test_stores_sparql_endpoint_matches_memory(oxigraph_server, memory_answers):
 
 
 def test_stores_unknown_or_unreachable():
-    from kg.model import KgError
-
     with pytest.raises(KgError, match="unknown store"):
         open_store("postgres:x")
     store = open_store(f"sparql:http://127.0.0.1:{free_port()}/query")
@@ -159,9 +162,113 @@ def test_stores_union_is_a_set_across_reports(tmp_path):
     build([folder], None, store=spec, check_shapes=False)
     store = open_store(spec)
     assert len(list(run_query(store, "SELECT ?l WHERE { ?r fk:adminCode \"620503\" ; rdfs:label ?l }"))) == 1
-    assert len(store.graph_names()) == 3  # copy1 replaced its graph; copy0's stays until dropped
+    assert len(store.graph_names()) == 4  # copy1's new report besides its old one; copy0's stays until dropped
     for name in sorted(store.graph_names()):
         store.drop_graph(name)
         assert len(list(run_query(store, "SELECT ?r WHERE { ?r fk:adminCode \"620503\" }"))) == \
             (1 if store.graph_names() else 0)
     assert list(run_query(store, "SELECT ?s WHERE { ?s ?p ?o }")) == []
+
+
+def _two_folders_with_the_same_names(tmp_path):
+    """c300/report-000001.txt and other/report-000001.txt: two reports of one file name."""
+    folders = []
+    for name, source in (("c300", "dev-01.txt"), ("other", "dev-02.txt")):
+        folder = tmp_path / name
+        folder.mkdir()
+        text = (DATA / source).read_text(encoding="utf-8").replace("。", f"（{name}）。", 1)
+        (folder / "report-000001.txt").write_text(text, encoding="utf-8")
+        folders.append(folder)
+    return folders
+
+
+def test_stores_reports_of_the_same_file_name_in_two_folders_are_two(tmp_path):
+    c300, other = _two_folders_with_the_same_names(tmp_path)
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([c300], None, store=spec, check_shapes=False)
+    second = build([other], None, store=spec, check_shapes=False)
+    assert (second.articles, second.loaded, second.absent) == (1, 1, 1)  # c300's: kept, not replaced
+    store = open_store(spec)
+    titles = {str(row[0]) for row in run_query(store, "SELECT ?t WHERE { ?a a fk:Article ; schema:headline ?t }")}
+    assert titles == {read_article(c300 / "report-000001.txt").title, read_article(other / "report-000001.txt").title}
+
+
+def test_stores_prune_drops_reports_whose_files_are_gone(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(DATA, folder)
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([folder], None, store=spec, check_shapes=False)
+    (folder / "dev-03.txt").unlink()
+    (folder / "dev-04.txt").unlink()
+    kept = build([folder], None, store=spec, check_shapes=False)
+    assert (kept.unchanged, kept.absent, kept.pruned) == (4, 2, 0)
+    assert len(open_store(spec).graph_names()) == 6
+    pruned = build([folder], None, store=spec, check_shapes=False, prune=True)
+    assert (pruned.unchanged, pruned.absent, pruned.pruned) == (4, 2, 2)
+    store = open_store(spec)
+    assert {r.source for r in store.reports()} == {p.name for p in folder.iterdir()}
+    assert _quads(store.dataset()) == _quads(_memory_build(folder, tmp_path / "mem").dataset())
+
+
+def _memory_build(folder, out):
+    build([folder], out, check_shapes=False)
+    return open_store("memory", out)
+
+
+def test_stores_prune_drops_nothing_when_an_input_could_not_be_read(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(DATA, folder)
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([folder], None, store=spec, check_shapes=False)
+    (folder / "dev-03.txt").write_bytes(b"")  # changed, and unreadable: its old report may be what it holds
+    report = build([folder], None, store=spec, check_shapes=False, keep_going=True, prune=True)
+    assert (report.absent, report.pruned) == (1, 0)
+    assert "--prune: nothing dropped, as 1 input file(s) could not be read" in report.warnings
+
+
+def test_stores_prune_needs_a_persistent_store(tmp_path):
+    with pytest.raises(KgError, match="--prune: works on a persistent --store"):
+        build([DATA], tmp_path / "out", prune=True)
+
+
+def test_stores_drop_by_file_name_path_iri_or_id(tmp_path):
+    c300, other = _two_folders_with_the_same_names(tmp_path)
+    spec = f"oxigraph:{tmp_path / 'ox'}"
+    build([DATA, c300, other], None, store=spec, check_shapes=False)
+    held = {r.source: r.graph for r in open_store(spec).reports() if r.source != "report-000001.txt"}
+    with pytest.raises(KgError, match="2 stored reports were read from files of this name"):
+        drop(spec, ["report-000001.txt"])
+    with pytest.raises(KgError, match="nothing.txt: no stored report has this file"):
+        drop(spec, ["dev-01.txt", "nothing.txt"])
+    assert len(open_store(spec).graph_names()) == 8  # nothing dropped: one name was not found
+    dropped = drop(spec, ["dev-01.txt", held["dev-02.txt"], held["dev-03.txt"].rsplit("/", 1)[-1],
+                          str(c300 / "report-000001.txt")])
+    assert [r.source for r in dropped] == ["dev-01.txt", "dev-02.txt", "dev-03.txt", "report-000001.txt"]
+    assert sorted(r.source for r in open_store(spec).reports()) == [
+        "dev-04.txt", "report-000001.txt", "seed-hexi-kongtong.txt", "seed-jizhou-gulang.txt"]
+    assert drop(spec, ["report-000001.txt"])[0].graph == held_graph(other)
+    with pytest.raises(KgError, match="kg drop works on a persistent store"):
+        drop("memory", ["dev-04.txt"])
+
+
+def held_graph(folder):
+    from kg.rdf import article_iri
+
+    return article_iri(read_article(folder / "report-000001.txt").doc_id)
+
+
+@pytest.mark.parametrize("make, reason", [(lambda p: p, "no such store"),
+                                          (lambda p: p.mkdir() or p, "no such store"),
+                                          (lambda p: (p.mkdir(), (p / "x").touch()) and p, "not an Oxigraph store")])
+def test_stores_only_a_build_makes_a_store(tmp_path, make, reason):
+    path = make(tmp_path / "typo")
+    existed = path.exists()
+    with pytest.raises(KgError, match=reason):
+        open_store(f"oxigraph:{path}")
+    assert path.exists() == existed and (not existed or "CURRENT" not in {p.name for p in path.iterdir()})
+    if reason == "no such store":
+        build([DATA / "dev-01.txt"], None, store=f"oxigraph:{path}", check_shapes=False)
+        assert len(open_store(f"oxigraph:{path}").graph_names()) == 1
+    else:
+        with pytest.raises(KgError, match=reason):
+            build([DATA / "dev-01.txt"], None, store=f"oxigraph:{path}", check_shapes=False)
