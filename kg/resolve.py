@@ -40,7 +40,7 @@ def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[E
         entity.mentions.append(m)
         if m.span.text != entity.name:
             entity.aliases.add(m.span.text)
-    regions = [m for m in mentions if m.place is not None or not m.resolved]
+    regions = _Regions([m for m in mentions if m.place is not None or not m.resolved])
     _fold_variants(entities, regions)
     _fold_familiar_names(entities)
     _scan_aliases(article.text, entities, regions)
@@ -49,25 +49,38 @@ def resolve(article: Article, mentions: list[Mention], gaz: Gazetteer) -> list[E
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.start if e.mentions else -1, e.key))
 
 
-def _core(entity: Entity, regions: list[Mention]) -> str:
+class _Regions:
+    """The division mentions of an article, found by where they start."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        self.by_start: dict[int, list[Mention]] = {}
+        for m in mentions:
+            self.by_start.setdefault(m.span.start, []).append(m)
+
+    def in_front(self, entity: Entity) -> list[Mention]:
+        """The divisions written back to back at the start of an entity's first mention."""
+        first = entity.mentions[0].span
+        pos, found = first.start, []
+        while True:
+            m = next((m for m in self.by_start.get(pos, ()) if m.span.end <= first.end and m.key != entity.key), None)
+            if m is None:
+                return found
+            found.append(m)
+            pos = m.span.end
+
+
+def _core(entity: Entity, regions: _Regions) -> str:
     """The name without the divisions written in front of it."""
     first = entity.mentions[0].span
-    pos = first.start
-    for m in regions:
-        if m.span.start == pos and m.span.end <= first.end and m.key != entity.key:
-            pos = m.span.end
+    front = regions.in_front(entity)
+    pos = front[-1].span.end if front else first.start
     return first.text[pos - first.start:] if first.end - pos >= 2 else first.text
 
 
-def _places_in_front(entity: Entity, regions: list[Mention]) -> set[str]:
+def _places_in_front(entity: Entity, regions: _Regions) -> set[str]:
     """The divisions written at the start of an entity's first mention, by key."""
-    first = entity.mentions[0].span
-    pos, keys = first.start, set()
-    for m in regions:
-        if m.span.start == pos and m.span.end <= first.end and m.key != entity.key:
-            keys.add(m.key)
-            pos = m.span.end
-    return keys
+    return {m.key for m in regions.in_front(entity)}
 
 
 def _stem(name: str) -> str:
@@ -77,11 +90,28 @@ def _stem(name: str) -> str:
     return name[: m.start()] if m and m.end() == len(name) else name
 
 
-def _fold_variants(entities: dict[str, Entity], regions: list[Mention]) -> None:
+def _fold_variants(entities: dict[str, Entity], regions: _Regions) -> None:
+    """Each name folds into the longest name it is a variant of.  Candidates come from indexes
+    of the longer names' cores, stem beginnings and name endings, so the work grows with the
+    names, not with their pairs."""
     named = sorted((e for e in entities.values() if e.place is None and e.resolved and e.type != "Person"),
                    key=lambda e: (len(e.name), e.key))
+    cores = [_core(e, regions) for e in named]
+    by_core: dict[str, list[int]] = {}
+    by_stem_start: dict[str, list[int]] = {}
+    by_ending: dict[str, list[int]] = {}
+    for j, (entity, core) in enumerate(zip(named, cores)):
+        by_core.setdefault(core, []).append(j)
+        stem = _stem(core)
+        for n in range(2, len(stem)):
+            by_stem_start.setdefault(stem[:n], []).append(j)
+        for n in range(4, len(entity.name)):
+            by_ending.setdefault(entity.name[-n:], []).append(j)
     for i, short in enumerate(named):
-        for long in reversed(named[i + 1:]):
+        candidates = set(by_core.get(cores[i], ())) | set(by_stem_start.get(_stem(cores[i]), ())) \
+            | set(by_ending.get(short.name, ()))
+        for j in sorted((j for j in candidates if j > i), reverse=True):
+            long = named[j]
             if group_of(long.type) == group_of(short.type) and _is_variant(short, long, regions):
                 _merge(entities, short, into=long)
                 break
@@ -90,7 +120,7 @@ def _fold_variants(entities: dict[str, Entity], regions: list[Mention]) -> None:
 LEGAL_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司")
 
 
-def _is_variant(short: Entity, long: Entity, regions: list[Mention]) -> bool:
+def _is_variant(short: Entity, long: Entity, regions: _Regions) -> bool:
     # A registered name is complete: it is no short form of another (厦门特利强雨具有限公司 is
     # not 积石山县特利强雨具加工厂), and two places in front tell two bodies apart.
     if short.name.endswith(LEGAL_SUFFIXES) and not long.name.endswith(LEGAL_SUFFIXES):
@@ -148,7 +178,7 @@ def _free_occurrences(text: str, word: str, taken: bytearray) -> list[int]:
     return found
 
 
-def _scan_aliases(text: str, entities: dict[str, Entity], regions: list[Mention]) -> None:
+def _scan_aliases(text: str, entities: dict[str, Entity], regions: _Regions) -> None:
     """Stems of organisations and names of persons written on their own elsewhere."""
     taken = bytearray(len(text))  # 1 for every character some mention covers
     for entity in entities.values():
@@ -187,10 +217,10 @@ def _attach_parents(entities: dict[str, Entity], mentions: list[Mention], gaz: G
             entity.parent = _parent_entity(within, entities, by_place, gaz)
 
 
-def _attach_locations(entities: dict[str, Entity], regions: list[Mention]) -> None:
+def _attach_locations(entities: dict[str, Entity], regions: _Regions) -> None:
     """A body or project whose name starts with places (平凉市高科农林…, 西靖镇移民区万只羊场)
     lies in the last of them."""
-    by_start = {m.span.start: m for m in regions if m.key in entities}
+    by_start = {m.span.start: m for m in regions.mentions if m.key in entities}
     for entity in entities.values():
         if entity.place is not None or not entity.resolved or entity.type == "Person" or not entity.mentions:
             continue

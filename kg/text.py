@@ -78,6 +78,11 @@ class SmallLexicon:
             lengths.setdefault(char, []).append(length)
         self._lengths = lengths
 
+    @classmethod
+    def union(cls, lexicons: Iterable["SmallLexicon"]) -> "SmallLexicon":
+        """One lexicon of the words of several, to scan a text once, not once for each."""
+        return cls(frozenset().union(*(lexicon.words for lexicon in lexicons)))
+
     def occurrences(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every occurrence, overlapping ones included."""
         found = []

@@ -95,11 +95,13 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 def quantities(text: str, money: list[Amount]) -> list[Amount]:
-    taken = [(a.span.start, a.span.end) for a in money]
+    taken = bytearray(len(text))  # the characters an amount of money covers
+    for a in money:
+        taken[a.span.start:a.span.end] = b"\x01" * (a.span.end - a.span.start)
     out = []
     for m in QUANTITY.finditer(text):
         start, end = m.span()
-        if any(a < end and start < b for a, b in taken):
+        if any(taken[start:end]):
             continue
         value = _number(m["num"])
         if value is None or value == 0:

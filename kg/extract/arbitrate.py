@@ -37,8 +37,29 @@ TITLE_AFTER = re.compile(r"(?:副|常务副)?(?:书记|常委|委员|秘书长)"
 def arbitrate(mentions: list[Mention], text: str) -> list[Mention]:
     names = _settle_names([m for m in mentions if m.type not in REGION_TYPES], text)
     regions = [m for m in mentions if m.type in REGION_TYPES]
-    kept = names + [_mark_regions_in(m, names) for m in regions]
+    covering = _Cover(names)
+    kept = names + [_mark_regions_in(m, covering.over(m)) for m in regions]
     return sorted(kept, key=lambda m: (m.span.start, -m.span.end, m.key))
+
+
+class _Cover:
+    """Which mentions cover each character, so that the mentions overlapping one are found
+    from its own characters, not by comparing it with every other."""
+
+    def __init__(self, mentions: list[Mention] = ()):
+        self.mentions: list[Mention] = []
+        self._at: dict[int, list[int]] = {}
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        for pos in range(m.span.start, m.span.end):
+            self._at.setdefault(pos, []).append(len(self.mentions))
+        self.mentions.append(m)
+
+    def over(self, m: Mention) -> list[Mention]:
+        found = {i for pos in range(m.span.start, m.span.end) for i in self._at.get(pos, ())}
+        return [self.mentions[i] for i in sorted(found) if self.mentions[i] is not m]
 
 
 def _sureness(m: Mention) -> tuple:
@@ -46,15 +67,15 @@ def _sureness(m: Mention) -> tuple:
 
 
 def _settle_names(names: list[Mention], text: str) -> list[Mention]:
-    kept: list[Mention] = []
+    kept = _Cover()
     for m in sorted(names, key=_sureness, reverse=True):
-        if any(_cross(m, k) for k in kept):
-            continue
-        kept.append(m)
-    outer = [m for m in kept if not any(_inside(m, k) for k in kept) or _company_first(m, kept)]
-    outer = [m for m in outer if not any(_company_first(inner, outer) and _inside(inner, m) for inner in outer
-                                         if inner is not m)]
-    return [m for m in outer if not (PARTY_COMMITTEE.search(m.name) and TITLE_AFTER.match(text, m.span.end))]
+        if not any(_cross(m, k) for k in kept.over(m)):
+            kept.add(m)
+    outer = _Cover(m for m in kept.mentions
+                   if not any(_inside(m, k) for k in kept.over(m)) or _company_first(m, kept.over(m)))
+    settled = [m for m in outer.mentions
+               if not any(_inside(inner, m) and _company_first(inner, outer.over(inner)) for inner in outer.over(m))]
+    return [m for m in settled if not (PARTY_COMMITTEE.search(m.name) and TITLE_AFTER.match(text, m.span.end))]
 
 
 def _cross(a: Mention, b: Mention) -> bool:
@@ -66,10 +87,10 @@ def _inside(a: Mention, b: Mention) -> bool:
     return b.span.start <= a.span.start and a.span.end <= b.span.end and (a.span.end - a.span.start) < (b.span.end - b.span.start)
 
 
-def _company_first(m: Mention, others: list[Mention]) -> bool:
+def _company_first(m: Mention, overlapping: list[Mention]) -> bool:
     """A registered company written at the start of a longer name (某某有限公司扶贫车间)."""
     return m.type == "Enterprise" and m.name.endswith(LEGAL_SUFFIXES) and any(
-        o.span.start == m.span.start and o.span.end > m.span.end and o.type != "Enterprise" for o in others)
+        o.span.start == m.span.start and o.span.end > m.span.end and o.type != "Enterprise" for o in overlapping)
 
 
 def _mark_regions_in(region: Mention, names: list[Mention]) -> Mention:
@@ -80,4 +101,3 @@ def _mark_regions_in(region: Mention, names: list[Mention]) -> Mention:
                                                           name.type in BODIES and region.type == "Province")):
             return replace(region, within_name=True)
     return region
-

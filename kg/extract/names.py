@@ -9,6 +9,7 @@ such as 总经理).  Persons are found the other way round (extract/persons.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from ..model import Article, Mention, Span
@@ -206,7 +207,7 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
     for i, (s, e, suffix, kind) in enumerate(found):
         if ROLE_RE.match(text, s) or _inside(s, regions):
             continue
-        if _continues(text, e, found[i + 1:]):
+        if _continues(text, e, found, i + 1):
             continue
         start = _name_start(text, s, regions)
         name = _trim(text[start:e])
@@ -352,17 +353,23 @@ def _agreements(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
-def _continues(text: str, end: int, later: list[tuple]) -> bool:
+def _continues(text: str, end: int, found: list[tuple], after: int) -> bool:
     """Another suffix follows in the same run of name characters (基地项目, 洽谈会暨…博览会); a
     registered company's name is complete (某某有限公司扶贫车间 names the company too)."""
-    if text[max(0, end - 4):end].endswith(("有限公司", "有限责任公司", "股份有限公司")):
+    if text[max(0, end - 6):end].endswith(("有限公司", "有限责任公司", "股份有限公司")):
         return False
     run_end = end
     while run_end < len(text) and run_end - end < 16 and _name_char(text, run_end):
         run_end += 1
     stop = BOUNDARY_RE.search(text, end, run_end)
     limit = stop.start() if stop else run_end
-    return any(s >= end and e <= limit for s, e, _, _ in later)
+    first = bisect_left(found, end, lo=after, key=_start_of)
+    last = bisect_left(found, limit, lo=first, key=_start_of)
+    return any(found[k][1] <= limit for k in range(first, last))
+
+
+def _start_of(suffix: tuple) -> int:
+    return suffix[0]
 
 
 def _trim(name: str) -> str:

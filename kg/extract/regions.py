@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ..gazetteer import TOWN, VILLAGE, Gazetteer
 from ..model import Article, Mention, Place, Span
-from ..text import longest_matches
+from ..text import SmallLexicon, longest_matches
 from .tagger import Tagger
 
 TOWN_AFTER_COUNTY = re.compile(
@@ -92,8 +92,16 @@ def _scan_upper_levels(text: str, gaz: Gazetteer) -> list[_Hit]:
 
 
 def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
-    """Pick each full name's reading by the support of the other names around it."""
-    for hit in hits:
+    """Pick each full name's reading by the support of the other names around it: how many
+    other hits may name a place that contains it or lies in it."""
+    as_candidate: dict[int, set[int]] = {}  # place id -> the hits that may name it
+    as_ancestor: dict[int, set[int]] = {}  # place id -> the hits that may name a place inside it
+    for i, hit in enumerate(hits):
+        for c in hit.candidates:
+            as_candidate.setdefault(c.id, set()).add(i)
+            for a in gaz.ancestors(c):
+                as_ancestor.setdefault(a.id, set()).add(i)
+    for i, hit in enumerate(hits):
         if not hit.sure:
             continue
         hit.rule = "gazetteer-name" if hit.surface in gaz.by_name else "gazetteer-variant"
@@ -102,9 +110,10 @@ def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
             continue
 
         def support(place: Place) -> tuple:
-            backing = sum(any(gaz.related(place, c) for c in other.candidates)
-                          for other in hits if other is not hit)
-            return (-backing, place.level, place.code or "")
+            backing = set(as_ancestor.get(place.id, ()))
+            for a in gaz.ancestors(place):
+                backing |= as_candidate.get(a.id, set())
+            return (-len(backing - {i}), place.level, place.code or "")
         hit.chosen = min(hit.sure, key=support)
 
 
@@ -163,7 +172,8 @@ def _mention(hit: _Hit, rule: str) -> Mention:
 def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
                        taken: list[tuple[int, int]]) -> list[Mention]:
     """Towns and villages of the article's counties."""
-    found = list(longest_matches(text, [gaz.local_lexicon(code) for code in counties], taken=taken))
+    lexicon = SmallLexicon.union(gaz.local_lexicon(code) for code in counties)
+    found = list(longest_matches(text, lexicon, taken=taken))
     places = gaz.local_places_named(counties, {word for _, _, word in found}) if found else {}
     town_mentions: dict[int, list[Mention]] = {}
     for start, end, word in found:
@@ -193,7 +203,7 @@ def _unknown_towns(text: str, gaz: Gazetteer, upper: list[_Hit],
         if hit.chosen.level != 3 or hit.end in known:
             continue
         m = TOWN_AFTER_COUNTY.match(text, hit.end)
-        if not m or NOT_TOWN.search(m["name"]) or any(m.start() <= k < m.end() for k in known):
+        if not m or NOT_TOWN.search(m["name"]) or any(k in known for k in range(m.start(), m.end())):
             continue
         name = m["name"]
         county = hit.chosen

@@ -104,6 +104,15 @@ class Context:
         return any(a <= p.start and p.end <= b and (a, b) != (p.start, p.end)
                    for a, b in self._name_spans[max(0, i - 8):i])
 
+    @cached_property
+    def by_short(self) -> dict[str, list[Entity]]:
+        """The article's divisions by their short names (广安: 广安市 and 广安区)."""
+        index: dict[str, list[Entity]] = {}
+        for e in self.entities:
+            if e.place is not None and e.place.short:
+                index.setdefault(e.place.short, []).append(e)
+        return index
+
     def side(self, entity: Entity | None) -> str | None:
         """'helper' for the eastern side of the programme, 'assisted' for the western; bodies,
         projects and persons take the side of the division they lie in."""

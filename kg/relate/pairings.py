@@ -153,8 +153,7 @@ def _readings(ctx: Context, chain: Chain) -> list[Entity]:
     (广安 names both 广安市 and 广安区; beside 湖州, a city, it is the city)."""
     last = chain.members[-1]
     surface = ctx.text[last.start:last.end]
-    others = [e for e in ctx.entities if e.place and e.place.short == surface and e is not last.entity]
-    return [last.entity] + others
+    return [last.entity] + [e for e in ctx.by_short.get(surface, ()) if e is not last.entity]
 
 
 def _matching(ctx: Context, left: Chain, right: Chain) -> tuple[Entity, Entity] | None:
@@ -397,24 +396,29 @@ SENTENCE_RULES: dict[str, SentenceRule] = {
 
 def _abbreviated_pairs(ctx: Context) -> Iterator[tuple[Entity, Entity, str, int]]:
     """Two places' first characters run together: provinces (闽宁协作, 苏陕) and, before a
-    word of cooperation or in quotes, counties and cities (津灵协作, “宁榆”牵手)."""
+    word of cooperation or in quotes, counties and cities (津灵协作, “宁榆”牵手).  The text is
+    read once for letters of the two sides side by side."""
     named = [e for e in ctx.entities if e.mentions and e.place is not None and e.place.code]
-    helpers = [e for e in named if ctx.side(e) == "helper"]
-    assisted = [e for e in named if ctx.side(e) == "assisted"]
-    for h in helpers:
-        for a in assisted:
-            if h.place.level == 1 and a.place.level == 1:
-                word, strict = _province_letter(h) + _province_letter(a), False
-            elif _same_rank(ctx, h, a) and h.place.level > 1:
-                word, strict = _first_letter(h) + _first_letter(a), True
-            else:
-                continue
-            if len(word) != 2:
-                continue
-            for m in re.finditer(re.escape(word), ctx.text):
-                if _abbreviation_at(ctx, m.start(), m.end(), strict):
-                    yield h, a, "pairing-abbreviation", m.start()
-                    break
+    letters: dict[str, dict[str, list[Entity]]] = {"helper": {}, "assisted": {}}
+    for e in named:
+        side = ctx.side(e)
+        if side in letters:
+            letter = _province_letter(e) if e.place.level == 1 else _first_letter(e)
+            if letter:
+                letters[side].setdefault(letter, []).append(e)
+    seen: set[tuple[str, str]] = set()
+    for i in range(len(ctx.text) - 1):
+        helpers, assisted = letters["helper"].get(ctx.text[i]), letters["assisted"].get(ctx.text[i + 1])
+        if not helpers or not assisted:
+            continue
+        for h in helpers:
+            for a in assisted:
+                provinces = h.place.level == 1 and a.place.level == 1
+                if (h.key, a.key) in seen or not (provinces or (_same_rank(ctx, h, a) and h.place.level > 1)):
+                    continue
+                if _abbreviation_at(ctx, i, i + 2, strict=not provinces):
+                    seen.add((h.key, a.key))
+                    yield h, a, "pairing-abbreviation", i
 
 
 def _province_letter(entity: Entity) -> str:
