@@ -44,7 +44,8 @@ SCHEMA = _Terms("https://schema.org/")
 PROV, RDF, RDFS, SKOS = (_Terms(str(ns)) for ns in (namespace.PROV, namespace.RDF, namespace.RDFS, namespace.SKOS))
 PREFIXES = {"fk": FK, "id": ID, "schema": SCHEMA, "prov": PROV, "rdfs": RDFS, "skos": SKOS,
             "xsd": XSD, "rdf": RDF}
-XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN = (str(XSD[t]) for t in ("integer", "decimal", "date", "boolean"))
+XSD_INTEGER, XSD_DECIMAL, XSD_DATE, XSD_BOOLEAN, XSD_GYEAR = (
+    str(XSD[t]) for t in ("integer", "decimal", "date", "boolean", "gYear"))
 
 
 class Iri(str):
@@ -212,6 +213,10 @@ def _fill(out: list, art: Iri, x: Extraction) -> None:
         _optional(out, fact, FK.recipient, m.recipient and entity_iri(m.recipient))
         _optional(out, fact, FK.purpose, m.purpose and _zh(m.purpose))
         _optional(out, fact, FK.period, m.period and _zh(m.period))
+        out.append((fact, FK.moneyKind, FK[m.kind]))
+        _optional(out, fact, FK.planned, m.planned and Lit("true", None, XSD_BOOLEAN))
+        _optional(out, fact, FK.cumulative, m.cumulative and Lit("true", None, XSD_BOOLEAN))
+        _optional(out, fact, FK.year, m.year and Lit(m.year, None, XSD_GYEAR))
         _provenance(out, fact, art, m.sentence, m.span, m.rule)
     for q in x.quantities:
         fact = _id(f"quantity/{x.article.doc_id}-{q.span.start}")

@@ -53,3 +53,36 @@ def test_evaluate_agrees_with_the_shared_scorer():
 def test_cli_eval_without_gold_is_an_error(tmp_path):
     run = run_kg("eval", str(tmp_path))
     assert run.returncode == 2 and "no *.gold.json" in run.stderr
+
+
+def test_evaluate_breakdowns_json_and_the_report_a_gold_names(tmp_path):
+    import json
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(ARTICLES / "yuegui-lingyun.txt", tmp_path / "a" / "report.md")
+    gold = json.loads((ARTICLES / "yuegui-lingyun.gold.json").read_text(encoding="utf-8"))
+    (tmp_path / "a" / "x.gold.json").write_text(json.dumps({**gold, "file": "report.md"}, ensure_ascii=False),
+                                                encoding="utf-8")
+    shutil.copy(ARTICLES / "yuegui-lingyun.txt", tmp_path / "b" / "y.txt")
+    (tmp_path / "b" / "y.gold.json").write_text(json.dumps({**gold, "file": None}, ensure_ascii=False),
+                                                encoding="utf-8")
+    run = run_kg("eval", str(tmp_path / "a"), str(tmp_path / "b"), "--json")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert [a["name"] for a in result["articles"]] == ["report.md", "y.txt"]
+    assert result["totals"]["pairings"]["matched"] == 2
+    assert result["by_type"]["County"]["gold"] >= 2
+    assert any(key.startswith("pairing:") for key in result["by_rule"])
+    text = run_kg("eval", str(tmp_path / "a"), "--by", "all", "-q").stdout
+    assert "by type:" in text and "by rule:" in text and text.strip().splitlines()[-1].startswith("entities F1=")
+
+
+def test_evaluate_scores_the_kind_of_money_where_the_gold_gives_it(tmp_path):
+    import json
+    (tmp_path / "r.txt").write_text("标题\n深圳市南山区对口帮扶凌云县。南山区向凌云县投入帮扶资金500万元。"
+                                    "凌云县农产品销售额达800万元。", encoding="utf-8")
+    gold = {"entities": [], "pairings": [], "money": [{"amount_yuan": 5000000, "kind": "transfer"},
+                                                      {"amount_yuan": 8000000, "kind": "transfer"}]}
+    (tmp_path / "r.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate([tmp_path])
+    assert result.summary().endswith("money kind 1/2=0.500")

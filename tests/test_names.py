@@ -78,3 +78,33 @@ def test_names_longer_overlapping_suffix_wins():
     found = names("记者从镇安县东西部协作办公室获悉。察右后旗第一中学与北京市十一学校结对。")
     assert found["镇安县东西部协作办公室"] == "Government"
     assert found["察右后旗第一中学"] == "School" and "察右后旗第一中" not in found
+
+
+def test_names_government_bodies_by_place_and_party_committees_in_titles():
+    found = names("庄浪县人社局与区委统战部一起调研。泾川县委书记王明讲话。天津港保税区管委会发布消息。"
+                  "潍坊市帮扶巫溪县工作队到村。社会保障局没有写明是哪里的。")
+    assert found["庄浪县人社局"] == found["区委统战部"] == found["天津港保税区管委会"] == "Government"
+    assert found["潍坊市帮扶巫溪县工作队"] == "Government"
+    assert "泾川县委" not in found and "社会保障局" not in found
+
+
+def test_names_listed_before_their_kind_and_quoted_activities():
+    found = names("引进津瑞菌业、港峰门窗、君晟源等3家企业。通过“送医下乡”“技能进村”，培训人员。"
+                  "两地签订了2021年度东西部协作框架协议。")
+    assert found["津瑞菌业"] == found["港峰门窗"] == found["君晟源"] == "Enterprise"
+    assert found["送医下乡"] == found["技能进村"] == "Event"
+    assert found["2021年度东西部协作框架协议"] == "Document"
+
+
+def test_names_need_something_that_singles_them_out():
+    found = names("白银市会宁县的会宁小杂粮走出大山。他在一家物流公司工作。乡村学校缺老师。"
+                  "建了分拣中心。临洮县农副产品交易中心开业。")
+    assert found["会宁小杂粮"] == "Product"
+    assert not {"物流公司", "乡村学校", "分拣中心"} & set(found)
+    assert found["临洮县农副产品交易中心"] == "Project"
+
+
+def test_names_a_registered_company_is_its_own_name():
+    found = names("厦临公司又联手临夏百益现代农业科技有限责任公司搞起高原夏菜项目。")
+    assert found["临夏百益现代农业科技有限责任公司"] == "Enterprise"
+    assert found["高原夏菜项目"] == "Project"

@@ -54,3 +54,24 @@ def test_regions_unknown_town_kept_unresolved_with_warning():
 def test_regions_no_town_without_county():
     found, _ = regions("标题\n白水镇是一个好地方。")
     assert not any(t == "Town" for _, _, t in found)
+
+
+def test_regions_written_by_their_level_and_by_former_names():
+    found, _ = regions("标题\n临夏州积石山县来了客人。河北省承德市2016年还叫平泉县的地方，如今是县级市。")
+    assert ("临夏州", "临夏回族自治州", "City") in found
+    assert ("积石山县", "积石山保安族东乡族撒拉族自治县", "County") in found
+    assert ("平泉县", "平泉市", "County") in found
+
+
+def test_regions_two_character_short_forms_the_tagger_reads_as_places():
+    article = clean("标题\n北京市的企业也来了。在北京昌平、延庆一带，有上万名锅炉工。", "t.txt", "t.txt")
+    from kg.extract.tagger import Tagger
+    mentions, _ = extract_regions(article, shared(), Tagger(article.text))
+    assert {m.name for m in mentions} >= {"昌平区", "延庆区"}
+    without_tagger, _ = extract_regions(article, shared())
+    assert "延庆区" not in {m.name for m in without_tagger}
+
+
+def test_regions_towns_of_a_city_without_counties():
+    found, _ = regions("标题\n东莞市长安镇的企业多。")
+    assert ("长安镇", "长安镇", "Town") in found

@@ -55,7 +55,8 @@ PARTY_TYPES = {"Province", "City", "District", "County", "Town", "Village", "Ent
                "Hospital", "Government", "Organization"}
 TO_PARTY = r"(?:向|为|给|帮|帮助|资助|援助|支持|对)"
 # The giver written before the money: 天津帮扶资金, 鹤山市的对口帮扶资金, 龙岗区慈善资金.
-GIVER_BEFORE_FUNDS = re.compile(r"(?:的)?(?:东西部|对口|扶贫|帮扶|援助|援建|协作|财政|专项|慈善|捐赠|各类|社会)*"
+GIVER_BEFORE_FUNDS = re.compile(r"(?:的)?(?:东西部|对口|扶贫|帮扶|援助|援建|协作|财政|专项|慈善|捐赠|各类|社会|产业|项目|"
+                                r"教育|医疗|就业|消费)*"
                                 r"(?:资金|款|物资|善款)")
 RECEIVING_VERB = re.compile(r"承接|获得|收到|接收|争取到|争取|得到|获")
 GIVING_VERB = re.compile(r"(?:安排|投入|拨付|下达|落实|划拨|提供|援助|给予|支持|拨)$")

@@ -80,13 +80,13 @@ def find_pairings(ctx: Context) -> list[Pairing]:
             for a, b, rule in _bodies_with_villages(ctx, sentence):
                 add(a, b, True, rule, sentence)
     for sentence in ctx.sentences:
-        if not COOPERATION_CUE.search(sentence.text) and len(sentence.text) > SHORT_LINE:
-            continue
         chains = ctx.chains(sentence.start, sentence.end, in_names=True)
         if len(chains) < 2:
             continue
         free = [c for c in chains if not c.in_name]
-        for rule in SENTENCE_RULES.values():
+        about_cooperation = COOPERATION_CUE.search(sentence.text) or len(sentence.text) <= SHORT_LINE
+        # A team named for a pair is evidence enough; the other rules need a sentence about cooperation.
+        for rule in SENTENCE_RULES.values() if about_cooperation else [_named_teams]:
             for a, b, directed, name in rule(ctx, sentence, chains if rule in (_joined, _named_teams) else free):
                 add(a, b, directed, name, sentence)
     for a, b, rule, at in _abbreviated_pairs(ctx):
