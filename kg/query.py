@@ -12,7 +12,7 @@ from rdflib.query import Result
 
 from .model import ENTITY_TYPES, KgError
 from .rdf import PREFIXES
-from .stores import Store
+from .stores import Changes, Scope, Store
 
 PARAM_LINE = re.compile(r"^#\s*param\s+(?P<name>\w+)\s+(?P<kind>literal|class)\s+(?P<default>.+?)\s*$")
 # CONSTRUCT/DESCRIBE answers are graphs: ttl (the default) or jsonld.
@@ -72,17 +72,73 @@ def resolve_query(text: str | None, values: dict[str, str]) -> str:
     return text
 
 
-def run_query(store: Store, text: str) -> Result:
+class Refused(KgError):
+    """A request that the endpoint will not run, because it would make the server reach outside its store."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A query or update as parsed, before anything runs."""
+
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
+    graphs: tuple[str, ...]  # the graphs its FROM, FROM NAMED, USING and USING NAMED clauses name
+
+
+def inspect_operation(text: str, update: bool = False) -> Operation:
+    """Parse a query or update with rdflib's parser, whatever the store, and refuse SERVICE and
+    LOAD: each makes the server fetch a URL or read a file that the client names."""
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    what = "update" if update else "query"
+    try:
+        parsed = parseUpdate(text) if update else parseQuery(text)
+    except ParseException as err:
+        raise KgError(what, f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+    graphs = []
+    pending = [parsed]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise Refused(what, "SERVICE is refused: this endpoint does not query other services for a client")
+            if node.name == "Load":
+                raise Refused(what, "LOAD is refused: this endpoint does not read files or URLs for a client")
+            if node.name in ("DatasetClause", "UsingClause"):
+                graphs.append(str(node.default or node.named))
+            pending.extend(reversed(node.values()))
+        elif isinstance(node, (list, ParseResults)):
+            pending.extend(reversed(node))
+    form = "UPDATE" if update else parsed[1].name[: -len("Query")].upper()
+    return Operation(form, tuple(graphs))
+
+
+def run_query(store: Store, text: str, scope: Scope | None = None) -> Result:
     from pyparsing import ParseException
 
     try:
-        return store.query(text)
+        return store.query(text, scope)
     except KgError:
         raise
     except ParseException as err:
         raise KgError("query", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
     except Exception as err:  # the engines raise many evaluation errors
         raise KgError("query", f"cannot evaluate: {err}") from None
+
+
+def run_update(store: Store, text: str) -> Changes | None:
+    """Apply an update; for an in-process copy of a store, what it changed (Store.update_returning_changes)."""
+    from pyparsing import ParseException
+
+    try:
+        return store.update_returning_changes(text)
+    except KgError:
+        raise
+    except ParseException as err:
+        raise KgError("update", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+    except Exception as err:  # the engines raise many evaluation errors
+        raise KgError("update", f"cannot apply: {err}") from None
 
 
 def format_result(result: Result, fmt: str) -> str:
