@@ -139,19 +139,19 @@ def _check_graphs(store: Store, names) -> None:
 
 def answer_query(store: Store, text: str, accept: str, scope: Scope | None, limit: int) -> Answer:
     try:
-        operation = inspect_operation(text)
-        graph_form = operation.form in ("CONSTRUCT", "DESCRIBE")
-        offered = GRAPH_TYPES if graph_form else SELECT_TYPES
-        chosen = negotiate(accept, offered)
-        if chosen is None:
-            return Answer(406, f"a {operation.form} answer comes as {', '.join(offered)}; "
-                               f"the Accept header takes none of them".encode("utf-8"))
-        _check_graphs(store, scope.default + scope.named if scope else operation.graphs)
+        named = inspect_operation(text)
+        _check_graphs(store, scope.default + scope.named if scope else named)
         result = run_query(store, text, scope)
     except Refused as err:
         return Answer(403, str(err).encode("utf-8"))
     except KgError as err:
         return Answer(400, str(err).encode("utf-8"))
+    graph_form = result.type in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph_form else SELECT_TYPES
+    chosen = negotiate(accept, offered)
+    if chosen is None:
+        return Answer(406, f"a {result.type} answer comes as {', '.join(offered)}; "
+                           f"the Accept header takes none of them".encode("utf-8"))
     result, truncated = _limited(result, limit)
     media, fmt = chosen
     if graph_form:
@@ -161,7 +161,7 @@ def answer_query(store: Store, text: str, accept: str, scope: Scope | None, limi
 
 def answer_update(store: Store, text: str) -> tuple[Answer, Changes | None]:
     try:
-        _check_graphs(store, inspect_operation(text, update=True).graphs)
+        _check_graphs(store, inspect_operation(text, update=True))
         changes = run_update(store, text)
     except Refused as err:
         return Answer(403, str(err).encode("utf-8")), None
