@@ -209,8 +209,8 @@ def parser() -> argparse.ArgumentParser:
                    help="seconds from a request's arrival to its answer, waiting included (default 30)")
     p.add_argument("--memory", type=int, default=1024,
                    help="MB a worker may grow by while answering a request (default 1024)")
-    p.add_argument("--workers", type=_positive, default=3,
-                   help="processes answering requests; one is kept for quick ones (default 3)")
+    p.add_argument("--workers", type=_positive, default=4,
+                   help="processes answering requests; half of them are kept for quick ones (default 4)")
     p.add_argument("--queue", type=_positive, default=32,
                    help="requests that may wait for a worker; more are refused with 503 (default 32)")
     p.add_argument("--limit", type=int, default=10000, help="most rows a SELECT returns (default 10000)")

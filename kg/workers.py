@@ -13,11 +13,14 @@ client); workers forked from it share the loaded graph and are ready in millisec
 open Oxigraph store cannot be forked, so there each worker opens it read-only itself.
 
 Scheduling.  At most ``workers`` requests run; up to ``queue`` more wait, and past that a
-request is refused at once (Busy).  A request that has run for QUICK seconds is *long*.
-At most ``workers - 1`` long ones run at once, so one worker is always left for quick ones;
-a request that turns long when that many already run is stopped and waits for a long
-place, then starts again from the beginning.  So a small query waits behind slow ones for
-QUICK at most, not for their whole time limit.
+request is refused at once (Busy).  A request is *long* once it has used QUICK seconds of
+processor, or run for SLOW seconds (one that only waited for the processor is not long).
+At most half the workers run long requests, so the others are left for quick ones; a
+request that turns long when that many already run is stopped and waits for a long place,
+then starts again from the beginning.  A long request runs at a lower processor priority,
+and its worker is replaced after it.  Requests that turned long are remembered (the last
+KNOWN_SLOW), and the same request sent again waits for a long place at once.  So a small
+query waits behind slow ones for QUICK at most, and mostly not at all.
 
 Updates run one at a time, as long requests, under the same limits.  On a memory store the
 worker reports the quads its update changed; the zygote applies them, and workers holding
@@ -38,7 +41,7 @@ import socket
 import subprocess
 import sys
 import traceback
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
@@ -48,10 +51,14 @@ from typing import Any, Callable
 from .model import KgError
 from .stores import Store, open_store, store_class
 
-QUICK = 0.25  # seconds after which a running request counts as long
+QUICK = 0.25  # processor seconds after which a running request counts as long
+SLOW = 1.0  # seconds after which a request is remembered as slow: the same one goes straight to a long place
+KNOWN_SLOW = 256  # how many are remembered
+LONG_NICENESS = 10  # how much lower a long request's CPU priority is than the server's
 MEMORY_CHECK = 0.1  # seconds between looks at the busy workers' memory
 EXIT_WAIT = 10.0  # seconds to wait for a stopped worker to be gone before an Oxigraph writer opens the store
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class PoolError(Exception):
@@ -59,27 +66,37 @@ class PoolError(Exception):
 
 
 class Busy(PoolError):
-    pass
+    """Refused on arrival: the queue is full."""
 
 
 class OverTime(PoolError):
-    pass
+    """Stopped at its time limit, waiting or running."""
 
 
 class OverMemory(PoolError):
-    pass
+    """Stopped for growing its worker past the memory limit."""
 
 
 class Crashed(PoolError):
-    pass
+    """Its worker failed, ended, or cannot be started."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    workers: int = 3  # processes answering requests
+    workers: int = 4  # processes answering requests
     queue: int = 32  # requests that may wait for a worker
     timeout: float = 30.0  # seconds from a request's arrival to its answer
     memory_mb: int = 1024  # how much a worker may grow while answering
+
+
+def processor_seconds(pid: int) -> float:
+    """Processor time a process has used (user and system), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def resident_bytes(pid: int) -> int:
@@ -169,8 +186,15 @@ class _Job:
     arrival: float
     future: asyncio.Future
     worker: _Worker | None = None
+    started: float = 0.0
+    processor: float = 0.0  # processor seconds its worker had used when it started
     long: bool = False
     timers: list = field(default_factory=list)
+
+    @property
+    def key(self) -> int:
+        """The same request sent again has the same key."""
+        return hash((self.run.__qualname__, self.args))
 
 
 @dataclass(eq=False)
@@ -193,10 +217,11 @@ class Pool:
         self.limits = limits
         self.preload = preload
         self.cls, self.argument = store_class(spec)
-        self.long_places = max(1, limits.workers - 1)
+        self.long_places = max(1, limits.workers // 2)
         self.workers: list[_Worker] = []
         self.fresh: deque[_Job] = deque()  # arrived and not yet started
-        self.stopped: list[_Job] = []  # stopped on turning long, waiting for a long place, by arrival
+        self.slow: list[_Job] = []  # known to be long, waiting for a long place, by arrival
+        self.known_slow: OrderedDict[int, None] = OrderedDict()  # requests that turned long lately
         self.writes: deque[_Job] = deque()
         self.generation = 0  # a worker of an older one holds the store as it was before an update
         self.writing = False  # an update that needs the store to itself is under way
@@ -257,7 +282,13 @@ class Pool:
         if self.failure:
             raise Crashed(self.failure)
         queued = _Job(job, args, write, self.loop.time(), self.loop.create_future())
-        (self.writes if write else self.fresh).append(queued)
+        if write:
+            self.writes.append(queued)
+        elif queued.key in self.known_slow:
+            queued.long = True
+            self.slow.append(queued)
+        else:
+            self.fresh.append(queued)
         self._dispatch()
         if self._waiting() > self.limits.queue and self._unqueue(queued):
             raise Busy(f"the server is busy: {self.limits.queue} requests are waiting already; try again shortly")
@@ -269,11 +300,11 @@ class Pool:
             raise
 
     def _waiting(self) -> int:
-        return len(self.fresh) + len(self.stopped) + len(self.writes)
+        return len(self.fresh) + len(self.slow) + len(self.writes)
 
     def _unqueue(self, job: _Job) -> bool:
         """Take a job out of the queue it waits in; False if it waits in none."""
-        for queue in (self.fresh, self.stopped, self.writes):
+        for queue in (self.fresh, self.slow, self.writes):
             if job in queue:
                 queue.remove(job)
                 return True
@@ -284,6 +315,7 @@ class Pool:
         for timer in job.timers:
             timer.cancel()
         if job.worker is not None:
+            self._remember(job, heavy=isinstance(error, (OverTime, OverMemory)))
             self._kill(job.worker)
         else:
             self._unqueue(job)
@@ -331,13 +363,17 @@ class Pool:
                 job = self.writes.popleft()
                 job.long = True
                 return job
-            if self.stopped:
-                return self.stopped.pop(0)
+            if self.slow:
+                return self.slow.pop(0)
         return self.fresh.popleft() if self.fresh else None
 
     def _begin(self, job: _Job, worker: _Worker) -> None:
         job.worker, worker.job = worker, job
-        if not job.long:
+        job.started = self.loop.time()
+        job.processor = processor_seconds(worker.pid)
+        if job.long:
+            self._lower_priority(worker)
+        else:
             job.timers.append(self.loop.call_later(QUICK, self._turned_long, job))
         try:
             worker.conn.send((job.run, job.args))
@@ -345,16 +381,50 @@ class Pool:
             self._lost(worker)
 
     def _turned_long(self, job: _Job) -> None:
+        """A request is long once it has used QUICK seconds of processor, or run for SLOW
+        seconds: one that merely waited for the processor is not held against it."""
         if job.worker is None or job.future.done():
             return
+        if (processor_seconds(job.worker.pid) - job.processor < QUICK
+                and self.loop.time() - job.started < SLOW):
+            job.timers.append(self.loop.call_later(QUICK / 2, self._turned_long, job))
+            return
+        self._remember(job, heavy=True)
         if sum(1 for worker in self.workers if worker.job is not None and worker.job.long) < self.long_places:
             job.long = True
+            self._lower_priority(job.worker)
             return
         self._kill(job.worker)
         job.long = True
-        bisect.insort(self.stopped, job, key=lambda queued: queued.arrival)
+        bisect.insort(self.slow, job, key=lambda queued: queued.arrival)
         self._fill()
         self._dispatch()
+
+    def _remember(self, job: _Job, heavy: bool = False) -> None:
+        """Remember a request that turned long, ran for SLOW seconds or past a limit, so that
+        the same request goes straight to a long place, waiting ones included; forget one that
+        was quick this time."""
+        ran = self.loop.time() - job.started
+        if heavy or ran > SLOW:
+            self.known_slow[job.key] = None
+            self.known_slow.move_to_end(job.key)
+            if len(self.known_slow) > KNOWN_SLOW:
+                self.known_slow.popitem(last=False)
+            for same in [queued for queued in self.fresh if queued.key == job.key]:
+                self.fresh.remove(same)
+                same.long = True
+                bisect.insort(self.slow, same, key=lambda queued: queued.arrival)
+        elif ran < QUICK:
+            self.known_slow.pop(job.key, None)
+
+    def _lower_priority(self, worker: _Worker) -> None:
+        """Let quick requests, and the server, have the processor before a long request does.
+        The worker is replaced after it (an unprivileged process cannot raise its priority again)."""
+        niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + LONG_NICENESS)
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.pid, niceness)
+        except ProcessLookupError:
+            pass
 
     async def _write_alone(self, job: _Job) -> None:
         """An update on a store that cannot be read while it is written: stop the readers,
@@ -446,6 +516,7 @@ class Pool:
         job.worker = None
         for timer in job.timers:
             timer.cancel()
+        self._remember(job)
         if message[0] == "failed":
             job.future.set_exception(Crashed(message[1]))
         elif job.write:
@@ -456,7 +527,7 @@ class Pool:
             job.future.set_result(answer)
         else:
             job.future.set_result(message[1])
-        if worker.writable or worker.generation != self.generation:
+        if worker.writable or worker.generation != self.generation or job.long:
             self._remove(worker)
         elif resident_bytes(worker.pid) - worker.baseline > self.limits.memory_mb * 2**19:
             self._kill(worker)  # give back what its last request left behind
@@ -482,7 +553,7 @@ class Pool:
     def _fail(self, reason: str) -> None:
         """Workers cannot be started: answer everything waiting, and what comes, with the reason."""
         self.failure = reason
-        for job in [*self.fresh, *self.stopped, *self.writes]:
+        for job in [*self.fresh, *self.slow, *self.writes]:
             self._stop(job, Crashed(reason))
 
     def _kill(self, worker: _Worker) -> None:
