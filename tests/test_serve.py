@@ -194,6 +194,8 @@ def test_serve_refuses_service(endpoint, request, canary):
         nested = f"ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE {silent}<{canary.url}/x> {{ ?s ?p ?o }} }} }}"
         assert httpx.post(base + "/sparql", content=nested, timeout=30,
                           headers={"Content-Type": "application/sparql-query"}).status_code == 403
+    escaped = f"SELECT * WHERE {{ SERVI\\u0043E <{canary.url}/sparql> {{ ?s ?p ?o }} }}"  # \u0043 is C
+    assert httpx.get(base + "/sparql", params={"query": escaped}, timeout=30).status_code == 403
     assert canary.hits == []
 
 
