@@ -13,8 +13,8 @@ client); workers forked from it share the loaded graph and are ready in millisec
 open Oxigraph store cannot be forked, so there each worker opens it read-only itself.
 
 Scheduling.  At most ``workers`` requests run; up to ``queue`` more wait, and past that a
-request is refused at once (Busy).  A request is *long* once it has used QUICK seconds of
-processor, or run for SLOW seconds (one that only waited for the processor is not long).
+request is refused at once (Busy).  A request is *long* once it has run for QUICK seconds,
+not counting time its worker spent waiting for a processor.
 At most half the workers run long requests, so the others are left for quick ones; a
 request that turns long when that many already run is stopped and waits for a long place,
 then starts again from the beginning.  A long request runs at a lower processor priority,
@@ -51,14 +51,12 @@ from typing import Any, Callable
 from .model import KgError
 from .stores import Store, open_store, store_class
 
-QUICK = 0.25  # processor seconds after which a running request counts as long
-SLOW = 1.0  # seconds after which a request is remembered as slow: the same one goes straight to a long place
-KNOWN_SLOW = 256  # how many are remembered
+QUICK = 0.25  # seconds of its own (see _Job.own_time) after which a running request counts as long
+KNOWN_SLOW = 256  # requests remembered as long: the same one sent again goes straight to a long place
 LONG_NICENESS = 10  # how much lower a long request's CPU priority is than the server's
 MEMORY_CHECK = 0.1  # seconds between looks at the busy workers' memory
 EXIT_WAIT = 10.0  # seconds to wait for a stopped worker to be gone before an Oxigraph writer opens the store
 PAGE = os.sysconf("SC_PAGE_SIZE")
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class PoolError(Exception):
@@ -89,12 +87,11 @@ class Limits:
     memory_mb: int = 1024  # how much a worker may grow while answering
 
 
-def processor_seconds(pid: int) -> float:
-    """Processor time a process has used (user and system), 0 once it is gone."""
+def processor_wait(pid: int) -> float:
+    """Seconds a process has spent ready to run but waiting for a processor, 0 once it is gone."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as schedstat:
+            return int(schedstat.read().split()[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -187,7 +184,7 @@ class _Job:
     future: asyncio.Future
     worker: _Worker | None = None
     started: float = 0.0
-    processor: float = 0.0  # processor seconds its worker had used when it started
+    waited: float = 0.0  # seconds its worker had waited for a processor when it started
     long: bool = False
     timers: list = field(default_factory=list)
 
@@ -195,6 +192,12 @@ class _Job:
     def key(self) -> int:
         """The same request sent again has the same key."""
         return hash((self.run.__qualname__, self.args))
+
+    def own_time(self, now: float) -> float:
+        """How long it has run, less the time its worker waited for a processor: a request that
+        is slow only because the machine is busy is not held against it (one that waits for a
+        remote store is)."""
+        return now - self.started - (processor_wait(self.worker.pid) - self.waited)
 
 
 @dataclass(eq=False)
@@ -315,7 +318,7 @@ class Pool:
         for timer in job.timers:
             timer.cancel()
         if job.worker is not None:
-            self._remember(job, heavy=isinstance(error, (OverTime, OverMemory)))
+            self._remember(job, slow=isinstance(error, (OverTime, OverMemory)))
             self._kill(job.worker)
         else:
             self._unqueue(job)
@@ -370,7 +373,7 @@ class Pool:
     def _begin(self, job: _Job, worker: _Worker) -> None:
         job.worker, worker.job = worker, job
         job.started = self.loop.time()
-        job.processor = processor_seconds(worker.pid)
+        job.waited = processor_wait(worker.pid)
         if job.long:
             self._lower_priority(worker)
         else:
@@ -381,15 +384,12 @@ class Pool:
             self._lost(worker)
 
     def _turned_long(self, job: _Job) -> None:
-        """A request is long once it has used QUICK seconds of processor, or run for SLOW
-        seconds: one that merely waited for the processor is not held against it."""
         if job.worker is None or job.future.done():
             return
-        if (processor_seconds(job.worker.pid) - job.processor < QUICK
-                and self.loop.time() - job.started < SLOW):
+        if job.own_time(self.loop.time()) < QUICK:
             job.timers.append(self.loop.call_later(QUICK / 2, self._turned_long, job))
             return
-        self._remember(job, heavy=True)
+        self._remember(job, slow=True)
         if sum(1 for worker in self.workers if worker.job is not None and worker.job.long) < self.long_places:
             job.long = True
             self._lower_priority(job.worker)
@@ -400,12 +400,11 @@ class Pool:
         self._fill()
         self._dispatch()
 
-    def _remember(self, job: _Job, heavy: bool = False) -> None:
-        """Remember a request that turned long, ran for SLOW seconds or past a limit, so that
-        the same request goes straight to a long place, waiting ones included; forget one that
-        was quick this time."""
-        ran = self.loop.time() - job.started
-        if heavy or ran > SLOW:
+    def _remember(self, job: _Job, slow: bool) -> None:
+        """Remember a running request that turned long or passed a limit, so that the same
+        request goes straight to a long place, waiting ones included; forget one that was
+        quick this time."""
+        if slow:
             self.known_slow[job.key] = None
             self.known_slow.move_to_end(job.key)
             if len(self.known_slow) > KNOWN_SLOW:
@@ -414,7 +413,7 @@ class Pool:
                 self.fresh.remove(same)
                 same.long = True
                 bisect.insort(self.slow, same, key=lambda queued: queued.arrival)
-        elif ran < QUICK:
+        elif job.own_time(self.loop.time()) < QUICK:
             self.known_slow.pop(job.key, None)
 
     def _lower_priority(self, worker: _Worker) -> None:
@@ -512,11 +511,11 @@ class Pool:
         self._dispatch()
 
     def _finished(self, worker: _Worker, message: tuple) -> None:
-        job, worker.job = worker.job, None
-        job.worker = None
+        job = worker.job
+        self._remember(job, slow=False)
+        job.worker = worker.job = None
         for timer in job.timers:
             timer.cancel()
-        self._remember(job)
         if message[0] == "failed":
             job.future.set_exception(Crashed(message[1]))
         elif job.write:
