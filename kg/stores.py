@@ -205,14 +205,10 @@ class MemoryStore(Store):
 
     def update_returning_changes(self, sparql: str) -> Changes:
         """The quads the update added and removed, found by comparing the quads before and after.
-        rdflib applies an update's operations one by one, so one that fails is undone here."""
+        rdflib applies an update's operations one by one, so one that fails may leave some
+        applied: a process that holds such a copy must discard it (kg serve replaces the worker)."""
         before = set(self.ds.quads())
-        try:
-            self.update(sparql)
-        except Exception:
-            after = set(self.ds.quads())
-            self.apply(Changes(frozenset(before - after), frozenset(after - before)))
-            raise
+        self.update(sparql)
         after = set(self.ds.quads())
         return Changes(frozenset(after - before), frozenset(before - after))
 

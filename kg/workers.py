@@ -22,9 +22,10 @@ and its worker is replaced after it.  Requests that turned long are remembered (
 KNOWN_SLOW), and the same request sent again waits for a long place at once.  So a small
 query waits behind slow ones for QUICK at most, and mostly not at all.
 
-Updates run one at a time, as long requests, under the same limits.  On a memory store the
-worker reports the quads its update changed; the zygote applies them, and workers holding
-the old state are retired and replaced by forks of the new one.  An Oxigraph store cannot
+Updates run one at a time, as long requests, under the same limits (so the worker that ran
+one is replaced, whatever happened).  On a memory store the worker reports the quads its
+update changed; the zygote applies them, and workers holding the old state are retired and
+replaced by forks of the new one.  An Oxigraph store cannot
 be read by some processes while another writes it, so there an update has the store to
 itself: new requests wait, running ones finish, the readers stop, one writer opens the
 store and updates it, and fresh readers open it after.  Meanwhile (and always) the pool

@@ -253,6 +253,15 @@ def test_serve_updates_only_by_post_form_or_sparql_update(update_server):
     assert cross_site.status_code == 403 and not _ask(update_server, "ASK { ?s ?p <urn:by-get> }")
 
 
+def test_serve_failed_update_changes_nothing(update_server):
+    """rdflib applies an update's operations one by one; one failing undoes those before it."""
+    report = _graphs(update_server)[0]
+    half = f"INSERT DATA {{ <urn:half> <urn:p> <urn:o> }} ; CREATE GRAPH <{report}>"
+    answer = httpx.post(update_server + "/sparql", data={"update": half}, timeout=30)
+    assert answer.status_code == 400 and "already exists" in answer.text
+    assert not _ask(update_server, "ASK { <urn:half> <urn:p> <urn:o> }")
+
+
 def test_serve_update_time_limit(update_server):
     """An update past the time limit is stopped and leaves the store as it was."""
     cartesian = ("INSERT { ?a <urn:pairs-with> ?d } WHERE { ?a ?b ?c . ?d ?e ?f "
