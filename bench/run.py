@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import write_corpus  # noqa: E402
+from bench.load import SECTION as LOAD_SECTION  # noqa: E402
 
 KG = [sys.executable, "-m", "kg"]
 QUERY_CAP = 300  # seconds a single benchmark query may run before it is reported as over the cap
@@ -281,8 +282,17 @@ def write_report(path: Path, rows: list[str], query_rows: list[str], viewer, sma
         *[f"| {n:,} | {gen:.1f} | {ready:.1f} |" if ready is not None else f"| {n:,} | {gen:.1f} | — |"
           for n, gen, ready in viewer], "",
     ]
-    path.write_text("\n".join(text), encoding="utf-8")
+    path.write_text("\n".join(text) + kept_load_section(path), encoding="utf-8")
     print(f"wrote {path}")
+
+
+def kept_load_section(path: Path) -> str:
+    """The load benchmark's section of the report (bench/load.py, run by hand), kept as it is."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if LOAD_SECTION not in old:
+        return ""
+    section = LOAD_SECTION + old.split(LOAD_SECTION, 1)[1].split("\n## ", 1)[0]
+    return "\n" + section.rstrip("\n") + "\n"
 
 
 if __name__ == "__main__":

@@ -135,6 +135,12 @@ def cmd_query(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def _pair(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -216,12 +222,11 @@ def cmd_view(args) -> int:
 
 def cmd_serve(args) -> int:
     from .serve import Settings, serve
+    from .workers import Limits
 
-    store = _open(args)
-    print(f"SPARQL endpoint on http://{args.host}:{args.port}/sparql (viewer at /, Turtle at /graph.ttl)",
-          file=sys.stderr)
-    serve(store, args.host, args.port, Settings(args.allow_update, args.timeout, args.limit),
-          args.graph if not args.store else None)
+    limits = Limits(workers=args.workers, queue=args.queue, timeout=args.timeout, memory_mb=args.memory)
+    settings = Settings(allow_update=args.allow_update, limit=args.limit, limits=limits)
+    serve(args.store, args.graph, args.host, args.port, settings)
     return 0
 
 
@@ -306,7 +311,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--allow-update", action="store_true", help="accept SPARQL updates (refused by default)")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds from a request's arrival to its answer, waiting included (default 30)")
+    p.add_argument("--memory", type=int, default=1024,
+                   help="MB a worker may grow by while answering a request (default 1024)")
+    p.add_argument("--workers", type=_positive, default=4,
+                   help="processes answering requests; half of them are kept for quick ones (default 4)")
+    p.add_argument("--queue", type=_positive, default=32,
+                   help="requests that may wait for a worker; more are refused with 503 (default 32)")
     p.add_argument("--limit", type=int, default=10000, help="most rows a SELECT returns (default 10000)")
     p.set_defaults(run=cmd_serve)
     return top

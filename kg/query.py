@@ -13,7 +13,7 @@ from rdflib.query import Result
 
 from .model import ENTITY_TYPES, KgError
 from .rdf import PREFIXES
-from .stores import Store
+from .stores import Changes, Scope, Store
 
 PARAM_LINE = re.compile(r"^#\s*param\s+(?P<name>\w+)\s+(?P<kind>literal|class)\s+(?P<default>.+?)\s*$")
 # A word that no SPARQL query can be: meant as a saved query's name.
@@ -80,17 +80,72 @@ def resolve_query(text: str | None, values: dict[str, str]) -> str:
     return text
 
 
-def run_query(store: Store, text: str) -> Result:
+class Refused(KgError):
+    """A request that the endpoint will not run, because it would make the server reach outside its store."""
+
+
+# Only text holding one of these can name a graph or a service (a \u escape may spell a keyword).
+REACHING_WORDS = re.compile(r"service|load|from|using|\\u", re.IGNORECASE)
+
+
+def inspect_operation(text: str, update: bool = False) -> tuple[str, ...]:
+    """Refuse SERVICE and LOAD, which make the server fetch a URL or read a file that the
+    client names, and give the graphs that FROM, FROM NAMED, USING and USING NAMED name.
+    Text without those words is let through unparsed (rdflib's parser takes milliseconds);
+    the rest is parsed with rdflib's parser, whatever the store."""
+    if not REACHING_WORDS.search(text):
+        return ()
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    what = "update" if update else "query"
+    try:
+        parsed = parseUpdate(text) if update else parseQuery(text)
+    except ParseException as err:
+        raise KgError(what, f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+    graphs = []
+    pending = [parsed]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise Refused(what, "SERVICE is refused: this endpoint does not query other services for a client")
+            if node.name == "Load":
+                raise Refused(what, "LOAD is refused: this endpoint does not read files or URLs for a client")
+            if node.name in ("DatasetClause", "UsingClause"):
+                graphs.append(str(node.default or node.named))
+            pending.extend(reversed(node.values()))
+        elif isinstance(node, (list, ParseResults)):
+            pending.extend(reversed(node))
+    return tuple(graphs)
+
+
+def run_query(store: Store, text: str, scope: Scope | None = None) -> Result:
     from pyparsing import ParseException
 
     try:
-        return store.query(text)
+        return store.query(text, scope)
     except KgError:
         raise
     except ParseException as err:
         raise KgError("query", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
     except Exception as err:  # the engines raise many evaluation errors
         raise KgError("query", f"cannot evaluate: {err}") from None
+
+
+def run_update(store: Store, text: str) -> Changes | None:
+    """Apply an update; for an in-process copy of a store, what it changed (Store.update_returning_changes)."""
+    from pyparsing import ParseException
+
+    try:
+        return store.update_returning_changes(text)
+    except KgError:
+        raise
+    except ParseException as err:
+        raise KgError("update", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+    except Exception as err:  # the engines raise many evaluation errors
+        raise KgError("update", f"cannot apply: {err}") from None
 
 
 def format_result(result: Result, fmt: str | None) -> str:
@@ -103,7 +158,6 @@ def format_result(result: Result, fmt: str | None) -> str:
         raise KgError(f"--format {fmt}", f"a {result.type} query does not answer in it; "
                       f"use {', '.join(fitting)}")
     if is_graph:
-
         for prefix, ns in PREFIXES.items():
             result.graph.bind(prefix, ns, replace=True)
         return result.graph.serialize(format="json-ld" if fmt == "jsonld" else "turtle")

@@ -1,40 +1,49 @@
 """`kg serve`: the SPARQL 1.1 Protocol over any store, plus the viewer and the Turtle.
 
-    GET/POST /sparql   queries (query=… or an application/sparql-query body);
-                       updates (update=… or application/sparql-update) only with
-                       --allow-update, else 403
-    GET /              the graph viewer
-    GET /graph.ttl     the whole graph as Turtle
+    GET  /sparql   query=… (and default-graph-uri=…, named-graph-uri=…)
+    POST /sparql   a form (application/x-www-form-urlencoded) with query=… or update=…,
+                   or the text itself as application/sparql-query or application/sparql-update
+    GET  /         the graph viewer
+    GET  /graph.ttl  the whole graph as Turtle
 
-Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV for
-SELECT and ASK; Turtle (default), JSON-LD or N-Triples for CONSTRUCT and
-DESCRIBE.  Neither rdflib nor Oxigraph can interrupt a running query, so each
-query runs in a forked child process that shares the loaded graph and is
-killed when the time limit passes (the client gets 503).  SELECT answers are
-cut at a row limit, said in the ``X-Result-Truncated`` header.  Updates run
-in the server's own process, since they must change its store.  Starlette
-does the HTTP; uvicorn serves it.
+Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV for SELECT and
+ASK; Turtle (default), JSON-LD, N-Triples or RDF/XML for CONSTRUCT and DESCRIBE; a header
+that cannot be read gets the default, and one that accepts none of these gets 406.
+
+What the endpoint refuses, and why:
+
+* anything that would make the server read a file or reach the network for a client:
+  SERVICE and LOAD (403), and FROM, FROM NAMED, USING or a protocol graph parameter that
+  names a graph the store does not hold (400; rdflib would read such an IRI as a file or URL);
+* updates unless --allow-update (403), updates by GET (405) or in a body that is neither a
+  form nor application/sparql-update (415), since a page on another site can make a browser
+  send those, and a form update whose Origin header names another site (403);
+* requests past their limits: each runs in a worker process (kg/workers.py) that is killed
+  when the request takes longer than --timeout from its arrival or grows by more than
+  --memory MB (503), and when --queue requests are waiting already, a new one is refused
+  at once (503).  SELECT answers are cut at --limit rows (header X-Result-Truncated).
+
+Starlette does the HTTP and uvicorn serves it.
 """
 from __future__ import annotations
 
-import multiprocessing
+import asyncio
+import re
+import sys
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import anyio
 from rdflib.query import Result
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .formats import serialize, union
 from .model import KgError
-from .netx import to_networkx
-from .query import format_result, run_query
-from .stores import Store
-from .view import render_page, select
+from .query import Refused, format_result, inspect_operation, run_query, run_update
+from .stores import Changes, Scope, Store
+from .workers import Busy, Limits, OverMemory, OverTime, Pool, PoolError
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -44,30 +53,63 @@ SELECT_TYPES = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-GRAPH_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+GRAPH_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+               "application/rdf+xml": "xml"}
+MEDIA_RANGE = re.compile(r"\*/\*|[a-z0-9!#$&^_.+-]+/(\*|[a-z0-9!#$&^_.+-]+)")
+TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass
 class Settings:
     allow_update: bool = False
-    timeout: float = 30.0
-    limit: int = 10000
+    limit: int = 10000  # most rows a SELECT answer carries
+    limits: Limits = field(default_factory=Limits)
 
 
-def _choose(accept: str, offered: dict[str, str]) -> tuple[str, str]:
-    """The first offered media type the client accepts, by q-value; else our default."""
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    media: str = TEXT
+    truncated: bool = False
+
+
+def negotiate(accept: str, offered: dict[str, str]) -> tuple[str, str] | None:
+    """(media type, rdflib format) of the offered type the Accept header ranks highest: by
+    q-value, then the client's order, then ours.  Our first type when the header is absent
+    or cannot be read; None when it accepts none of them."""
+    default = next(iter(offered.items()))
+    ranges = []
+    for position, part in enumerate(accept.lower().split(",")):
+        if not part.strip():
+            continue
         media, *params = [p.strip() for p in part.split(";")]
-        q = next((float(p[2:]) for p in params if p.startswith("q=")), 1.0)
-        ranked.append((-q, i, media))
-    for _, _, media in sorted(ranked):
-        if media in offered:
-            return media, offered[media]
-        if media in ("*/*", "application/*", "text/*"):
-            break
-    default = next(iter(offered))
-    return default, offered[default]
+        if not MEDIA_RANGE.fullmatch(media):
+            return default
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    return default
+                if not 0 <= q <= 1:
+                    return default
+        ranges.append((media, q, position))
+    if not ranges:
+        return default
+    best = None
+    for rank, (media, fmt) in enumerate(offered.items()):
+        kind = media.split("/")[0] + "/*"
+        matching = [(specific, q, position) for accepted, q, position in ranges
+                    for specific, pattern in ((2, media), (1, kind), (0, "*/*")) if accepted == pattern]
+        if not matching:
+            continue
+        _, q, position = max(matching, key=lambda m: (m[0], -m[2]))
+        if q > 0 and (best is None or (q, -position, -rank) > best[0]):
+            best = ((q, -position, -rank), media, fmt)
+    return (best[1], best[2]) if best else None
 
 
 def _limited(result: Result, limit: int) -> tuple[Result, bool]:
@@ -82,119 +124,191 @@ def _limited(result: Result, limit: int) -> tuple[Result, bool]:
     return cut, True
 
 
-def _encode(result: Result, accept: str) -> tuple[bytes, str]:
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        media, fmt = _choose(accept, GRAPH_TYPES)
-        return result.graph.serialize(format=fmt, encoding="utf-8"), media
-    media, fmt = _choose(accept, SELECT_TYPES)
-    return format_result(result, fmt).encode("utf-8"), media
+def _check_graphs(store: Store, names) -> None:
+    for name in names:
+        try:
+            held = store.has_graph(name)
+        except Exception:  # not even an IRI
+            held = False
+        if not held:
+            raise KgError(f"<{name}>", "not a graph in this store; FROM, FROM NAMED, USING, default-graph-uri "
+                                       "and named-graph-uri choose among the store's graphs (one per report)")
 
 
-def _answer(store: Store, query: str, accept: str, limit: int) -> tuple[int, bytes, str, bool]:
+# ---- run in a worker process (kg/workers.py), each with the worker's store ----
+
+def answer_query(store: Store, text: str, accept: str, scope: Scope | None, limit: int) -> Answer:
     try:
-        result = run_query(store, query)
+        named = inspect_operation(text)
+        _check_graphs(store, scope.default + scope.named if scope else named)
+        result = run_query(store, text, scope)
+    except Refused as err:
+        return Answer(403, str(err).encode("utf-8"))
     except KgError as err:
-        return 400, str(err).encode("utf-8"), "text/plain; charset=utf-8", False
+        return Answer(400, str(err).encode("utf-8"))
+    graph_form = result.type in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph_form else SELECT_TYPES
+    chosen = negotiate(accept, offered)
+    if chosen is None:
+        return Answer(406, f"a {result.type} answer comes as {', '.join(offered)}; "
+                           f"the Accept header takes none of them".encode("utf-8"))
     result, truncated = _limited(result, limit)
-    body, media = _encode(result, accept)
-    return 200, body, media, truncated
+    media, fmt = chosen
+    if graph_form:
+        return Answer(200, result.graph.serialize(format=fmt, encoding="utf-8"), media)
+    return Answer(200, format_result(result, fmt).encode("utf-8"), media, truncated)
 
 
-def _child(store: Store, query: str, accept: str, limit: int, conn) -> None:
+def answer_update(store: Store, text: str) -> tuple[Answer, Changes | None]:
     try:
-        conn.send(_answer(store, query, accept, limit))
-    except Exception as err:  # reported to the client, never left hanging
-        conn.send((500, f"query failed: {err}".encode("utf-8"), "text/plain; charset=utf-8", False))
-    finally:
-        conn.close()
+        _check_graphs(store, inspect_operation(text, update=True))
+        changes = run_update(store, text)
+    except Refused as err:
+        return Answer(403, str(err).encode("utf-8")), None
+    except KgError as err:
+        return Answer(400, str(err).encode("utf-8")), None
+    return Answer(204, b""), changes
 
 
-def _answer_in_child(store: Store, query: str, accept: str, settings: Settings) -> tuple[int, bytes, str, bool]:
-    """Answer in a forked child that sees the loaded store; kill it at the time limit."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(store, query, accept, settings.limit, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if receiver.poll(settings.timeout):
-            return receiver.recv()
-        return 503, f"query took longer than {settings.timeout:g} s".encode("utf-8"), "text/plain", False
-    except EOFError:
-        return 500, b"query process ended without an answer", "text/plain", False
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+def render_turtle(store: Store) -> bytes:
+    from .formats import serialize
+
+    return serialize(store.dataset(), "ttl")
 
 
-def create_app(store: Store, settings: Settings | None = None, page_folder: Path | None = None) -> Starlette:
-    settings = settings or Settings()
+def render_viewer(store: Store) -> bytes:
+    from .formats import union
+    from .netx import to_networkx
+    from .view import render_page, select
+
+    return render_page(select(to_networkx(union(store.dataset())))).encode("utf-8")
+
+
+# ---- the HTTP side ----
+
+class _Problem(Exception):
+    """A request the endpoint answers without running anything."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+@dataclass(frozen=True)
+class _Operation:
+    query: str | None
+    update: str | None
+    scope: Scope | None
+
+
+async def _read_operation(request: Request) -> _Operation:
+    """The query or update of a request, by the protocol's rules."""
+    fields = {key: request.query_params.getlist(key) for key in request.query_params}
+    if request.method == "GET":
+        if "update" in fields:
+            raise _Problem(405, "updates are accepted only by POST", {"Allow": "POST"})
+    else:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            body = (await request.body()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Problem(400, "the request body is not UTF-8") from None
+        if kind == "application/x-www-form-urlencoded":
+            fields = urllib.parse.parse_qs(body, keep_blank_values=True)
+        elif kind == "application/sparql-query":
+            fields = {**fields, "query": [body]}
+        elif kind == "application/sparql-update":
+            fields = {**fields, "update": [body]}
+        else:
+            raise _Problem(415, "POST a form (application/x-www-form-urlencoded), application/sparql-query or "
+                                f"application/sparql-update, not {kind or 'a body without Content-Type'}")
+    queries, updates = fields.get("query", []), fields.get("update", [])
+    if len(queries) + len(updates) != 1:
+        raise _Problem(400, "give one query (query=…) or one update (update=…)")
+    default, named = fields.get("default-graph-uri", []), fields.get("named-graph-uri", [])
+    scope = Scope(tuple(default), tuple(named)) if default or named else None
+    return _Operation(queries[0] if queries else None, updates[0] if updates else None, scope)
+
+
+def _cross_site(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is not None and urllib.parse.urlsplit(origin).netloc != request.headers.get("host")
+
+
+def _refusal(error: PoolError) -> Response:
+    if isinstance(error, Busy):
+        return PlainTextResponse(str(error), 503, headers={"Retry-After": "1"})
+    if isinstance(error, (OverTime, OverMemory)):
+        return PlainTextResponse(str(error), 503)
+    return PlainTextResponse(f"the request failed: {error}", 500)
+
+
+def create_app(pool: Pool, settings: Settings, page: bytes | None = None) -> Starlette:
+    """The endpoint over a started pool; ``page`` is a viewer page already built (graph.html)."""
     cache: dict[str, bytes] = {}
 
     async def sparql(request: Request) -> Response:
-        query, update = await _read_operation(request)
-        if update is not None:
-            if not settings.allow_update:
-                return PlainTextResponse("updates are disabled; start kg serve with --allow-update", 403)
-            try:
-                await anyio.to_thread.run_sync(store.update, update)
-            except KgError as err:
-                return PlainTextResponse(str(err), 400)
-            cache.clear()
-            return Response(status_code=204)
-        if not query:
-            return PlainTextResponse("give a query (query=…) or an update (update=…)", 400)
-        answer = await anyio.to_thread.run_sync(
-            _answer_in_child, store, query, request.headers.get("accept", ""), settings)
-        status, body, media, truncated = answer
-        headers = {"X-Result-Truncated": "true"} if truncated else {}
-        return Response(body, status_code=status, media_type=media, headers=headers)
+        try:
+            operation = await _read_operation(request)
+        except _Problem as problem:
+            return PlainTextResponse(problem.message, problem.status, headers=problem.headers)
+        try:
+            if operation.update is not None:
+                if not settings.allow_update:
+                    return PlainTextResponse("updates are disabled; start kg serve with --allow-update", 403)
+                if _cross_site(request):
+                    return PlainTextResponse("an update sent by a page of another site is refused", 403)
+                answer = await pool.run(answer_update, operation.update, write=True)
+                if answer.status == 204:
+                    cache.clear()
+            else:
+                answer = await pool.run(answer_query, operation.query, request.headers.get("accept", ""),
+                                        operation.scope, settings.limit)
+        except PoolError as error:
+            return _refusal(error)
+        headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
+        return Response(answer.body, status_code=answer.status, media_type=answer.media, headers=headers)
 
-    def _graph_ttl() -> bytes:
-        if "ttl" not in cache:
-            cache["ttl"] = serialize(store.dataset(), "ttl")
-        return cache["ttl"]
+    async def rendered(key: str, render) -> bytes:
+        if key not in cache:
+            cache[key] = await pool.run(render)
+        return cache[key]
 
     async def turtle(request: Request) -> Response:
-        return Response(await anyio.to_thread.run_sync(_graph_ttl), media_type="text/turtle")
-
-    def _page() -> bytes:
-        if "html" not in cache:
-            built = page_folder / "graph.html" if page_folder else None
-            if built is not None and built.exists():
-                cache["html"] = built.read_bytes()
-            else:
-                cache["html"] = render_page(select(to_networkx(union(store.dataset())))).encode("utf-8")
-        return cache["html"]
+        try:
+            return Response(await rendered("ttl", render_turtle), media_type="text/turtle")
+        except PoolError as error:
+            return _refusal(error)
 
     async def viewer(request: Request) -> Response:
-        return HTMLResponse(await anyio.to_thread.run_sync(_page))
+        if page is not None:
+            return HTMLResponse(page)
+        try:
+            return HTMLResponse(await rendered("html", render_viewer))
+        except PoolError as error:
+            return _refusal(error)
 
     routes = [Route("/sparql", sparql, methods=["GET", "POST"]), Route("/graph.ttl", turtle),
               Route("/", viewer)]
     return Starlette(routes=routes)
 
 
-async def _read_operation(request: Request) -> tuple[str | None, str | None]:
-    """(query, update) from a GET, a form POST or a direct POST body."""
-    if request.method == "GET":
-        return request.query_params.get("query"), request.query_params.get("update")
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    if kind == "application/sparql-query":
-        return (await request.body()).decode("utf-8"), None
-    if kind == "application/sparql-update":
-        return None, (await request.body()).decode("utf-8")
-    form = urllib.parse.parse_qs((await request.body()).decode("utf-8"))
-    return _one(form.get("query")), _one(form.get("update"))
-
-
-def _one(values: list[str] | None) -> str | None:
-    return values[0] if values else None
-
-
-def serve(store: Store, host: str, port: int, settings: Settings, page_folder: Path | None) -> None:
+def serve(spec: str | None, folder: Path | None, host: str, port: int, settings: Settings) -> None:
+    """Start the workers (KgError if the store cannot be opened), then serve until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(store, settings, page_folder), host=host, port=port, log_level="warning")
+    built = folder / "graph.html" if spec is None and folder is not None else None
+    page = built.read_bytes() if built is not None and built.exists() else None
+
+    async def main() -> None:
+        pool = Pool(spec, folder, settings.limits, preload=(__name__,))
+        await pool.start()
+        print(f"SPARQL endpoint on http://{host}:{port}/sparql (viewer at /, Turtle at /graph.ttl)",
+              file=sys.stderr)
+        try:
+            config = uvicorn.Config(create_app(pool, settings, page), host=host, port=port, log_level="warning")
+            await uvicorn.Server(config).serve()
+        finally:
+            await pool.close()
+
+    asyncio.run(main())

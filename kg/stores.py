@@ -36,6 +36,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
@@ -63,6 +64,25 @@ WHOLE_GRAPHS = ("SELECT ?g ?s ?p ?o WHERE { { GRAPH ?g { ?s ?p ?o } } "
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The RDF dataset a query runs over when the request names one (the SPARQL Protocol's
+    default-graph-uri and named-graph-uri): its default graph is the merge of ``default``,
+    and its named graphs are ``named`` and no others."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an update did to an in-process copy of a store, as quads (s, p, o, graph), so that
+    other copies can be brought to the same state without running the update again."""
+
+    added: frozenset
+    removed: frozenset
+
+
 def with_prefixes(sparql: str) -> str:
     """The project's prefixes declared before the query, for stores that lack initNs."""
     return PROLOGUE + sparql
@@ -81,11 +101,31 @@ class StoredReport:
 class Store(ABC):
     """A dataset of named graphs, one per report."""
 
+    #: Whether `kg serve` may open the store once and fork it into its worker processes
+    #: (an open Oxigraph store may not be forked: each worker opens it itself).
+    fork_safe = True
+
     @abstractmethod
-    def query(self, sparql: str) -> Result: ...
+    def query(self, sparql: str, scope: Scope | None = None) -> Result:
+        """Answer a query; ``scope``, if given, is its dataset instead of the query's FROM clauses."""
 
     @abstractmethod
     def update(self, sparql: str) -> None: ...
+
+    def update_returning_changes(self, sparql: str) -> Changes | None:
+        """Run an update.  A store every process shares has nothing more to say; one that is
+        an in-process copy says what changed (see MemoryStore)."""
+        self.update(sparql)
+        return None
+
+    def has_graph(self, name: str) -> bool:
+        """Whether the store holds a graph of that name (a FROM or GRAPH clause may name only those)."""
+        return bool(self.query(f"ASK {{ GRAPH {URIRef(name).n3()} {{ ?s ?p ?o }} }}").askAnswer)
+
+    @staticmethod
+    def writer_lock(argument: str) -> WriterLock | None:
+        """What keeps other processes from writing while `kg serve`'s workers read; most stores need nothing."""
+        return None
 
     @abstractmethod
     def replace_graphs(self, reports: list[ReportNTriples]) -> None:
@@ -133,6 +173,11 @@ class MemoryStore(Store):
     """rdflib's in-memory dataset; read from and saved to a build folder."""
 
     def __init__(self, folder: Path | None = None):
+        import rdflib.plugins.sparql
+
+        # FROM, FROM NAMED and USING name graphs of the store, as on Oxigraph: rdflib would
+        # otherwise read a graph it lacks from the file or URL the IRI names.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self.ds = _UpdatableDataset(default_union=True)
         for prefix, ns in PREFIXES.items():
             self.ds.bind(prefix, ns, replace=True)
@@ -151,11 +196,37 @@ class MemoryStore(Store):
                 return
         raise KgError(folder, "holds no graph.trig or graph.ttl")
 
-    def query(self, sparql: str) -> Result:
-        return self.ds.query(sparql, initNs=PREFIXES)
+    def query(self, sparql: str, scope: Scope | None = None) -> Result:
+        if scope is None:
+            return self.ds.query(sparql, initNs=PREFIXES)
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        prepared = prepareQuery(sparql, initNs=PREFIXES)
+        prepared.algebra["datasetClause"] = (
+            [CompValue("DatasetClause", default=URIRef(g)) for g in scope.default]
+            + [CompValue("DatasetClause", named=URIRef(g)) for g in scope.named])
+        return self.ds.query(prepared)
 
     def update(self, sparql: str) -> None:
         self.ds.update(sparql, initNs=PREFIXES)
+
+    def update_returning_changes(self, sparql: str) -> Changes:
+        """The quads the update added and removed, found by comparing the quads before and after.
+        rdflib applies an update's operations one by one, so one that fails may leave some
+        applied: a process that holds such a copy must discard it (kg serve replaces the worker)."""
+        before = set(self.ds.quads())
+        self.update(sparql)
+        after = set(self.ds.quads())
+        return Changes(frozenset(after - before), frozenset(before - after))
+
+    def apply(self, changes: Changes) -> None:
+        for quad in changes.removed:
+            self.ds.remove(quad)
+        self.ds.addN(changes.added)
+
+    def has_graph(self, name: str) -> bool:
+        return next(self.ds.quads((None, None, None, URIRef(name))), None) is not None
 
     def replace_graphs(self, reports: list[ReportNTriples]) -> None:
         for report in reports:
@@ -176,9 +247,12 @@ COMPACT_AFTER = 10  # bulk loads into a store, since it was opened, that make cl
 
 
 class OxigraphStore(Store):
-    """A persistent Oxigraph store in a folder (pyoxigraph)."""
+    """A persistent Oxigraph store in a folder (pyoxigraph).  Read-only, several processes
+    can share it, as long as none writes to it meanwhile (see WriterLock)."""
 
-    def __init__(self, location: str, create: bool = False):
+    fork_safe = False  # RocksDB's background threads do not survive a fork
+
+    def __init__(self, location: str, create: bool = False, read_only: bool = False):
         import pyoxigraph
 
         self.ox = pyoxigraph
@@ -194,17 +268,27 @@ class OxigraphStore(Store):
             if not create:
                 raise KgError(f"oxigraph:{location}", "no such store (`kg build … --store` creates one)")
         try:
-            self.store = pyoxigraph.Store(location)
+            self.store = pyoxigraph.Store.read_only(location) if read_only else pyoxigraph.Store(location)
         except OSError as err:
             raise KgError(location, f"cannot open Oxigraph store ({err})") from None
         self.bulk_loads = 0
 
-    def query(self, sparql: str) -> Result:
+    @staticmethod
+    def writer_lock(location: str) -> WriterLock:
+        return WriterLock(location)
+
+    def query(self, sparql: str, scope: Scope | None = None) -> Result:
+        dataset = {} if scope is None else {
+            "default_graph": [self.ox.NamedNode(g) for g in scope.default],
+            "named_graphs": [self.ox.NamedNode(g) for g in scope.named]}
         try:
-            answer = self.store.query(with_prefixes(sparql))
+            answer = self.store.query(with_prefixes(sparql), **dataset)
         except SyntaxError as err:
             raise KgError("query", f"SPARQL syntax error: {err}") from None
         return _result_from_oxigraph(answer, self.ox)
+
+    def has_graph(self, name: str) -> bool:
+        return self.store.contains_named_graph(self.ox.NamedNode(name))
 
     def update(self, sparql: str) -> None:
         try:
@@ -237,6 +321,38 @@ class OxigraphStore(Store):
             self.store.optimize()
 
 
+class WriterLock:
+    """Keeps other processes from opening an Oxigraph store for writing while `kg serve`'s
+    read-only workers read it, which RocksDB does not support.  RocksDB takes an fcntl lock
+    on the store's LOCK file when it opens a store for writing; holding that lock here makes
+    such an open (a `kg build` into the served store) fail with a clear error instead."""
+
+    def __init__(self, location: str):
+        self.path = Path(location) / "LOCK"
+        self.file = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False if another process holds it."""
+        import fcntl
+
+        try:
+            self.file = open(self.path, "rb+")
+        except OSError as err:
+            raise KgError(self.path.parent, f"no Oxigraph store here ({err.strerror})") from None
+        try:
+            fcntl.lockf(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        """Let go, so that a writer (kg serve's own, for an update) can open the store."""
+        if self.file is not None:
+            self.file.close()  # closing the file drops its fcntl lock
+            self.file = None
+
+
 class SparqlStore(Store):
     """A remote SPARQL 1.1 endpoint, over the SPARQL Protocol.  An endpoint is there or
     not: ``create`` is taken, as by every store, and changes nothing."""
@@ -252,7 +368,7 @@ class SparqlStore(Store):
         self.timeout = timeout
 
     def _post(self, url: str, form: dict, accept: str) -> tuple[str, bytes]:
-        body = urllib.parse.urlencode(form).encode("utf-8")
+        body = urllib.parse.urlencode(form, doseq=True).encode("utf-8")
         request = urllib.request.Request(url, data=body, headers={
             "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         try:
@@ -264,9 +380,11 @@ class SparqlStore(Store):
         except (urllib.error.URLError, OSError) as err:
             raise KgError(url, f"cannot reach endpoint ({getattr(err, 'reason', err)})") from None
 
-    def query(self, sparql: str) -> Result:
-        kind, data = self._post(self.query_url, {"query": with_prefixes(sparql)},
-                                "application/sparql-results+json, application/n-triples;q=0.9")
+    def query(self, sparql: str, scope: Scope | None = None) -> Result:
+        form = {"query": with_prefixes(sparql)}
+        if scope is not None:
+            form.update({"default-graph-uri": list(scope.default), "named-graph-uri": list(scope.named)})
+        kind, data = self._post(self.query_url, form, "application/sparql-results+json, application/n-triples;q=0.9")
         if "json" in kind:
             return Result.parse(source=_Bytes(data), format="json")
         result = Result("CONSTRUCT")
@@ -343,16 +461,23 @@ def is_persistent(spec: str | None) -> bool:
     return (spec or "memory").partition(":")[0] != "memory"
 
 
-def open_store(spec: str | None, folder: Path | None = None, create: bool = False) -> Store:
-    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder.
-    Only ``create`` makes a persistent store that is not there yet."""
+def store_class(spec: str | None) -> tuple[type[Store], str]:
+    """The class of the store a spec names, and the spec's argument (a path or URL)."""
     name, _, argument = (spec or "memory").partition(":")
     if name not in STORES:
         raise KgError(f"--store {spec}", f"unknown store; use one of {', '.join(STORES)}")
     module, cls = STORES[name].split(":")
-    store_class = getattr(importlib.import_module(module), cls)
-    if name == "memory":
-        return store_class(folder)
-    return store_class(argument, create=create)
+    return getattr(importlib.import_module(module), cls), argument
 
+
+def open_store(spec: str | None, folder: Path | None = None, create: bool = False, read_only: bool = False) -> Store:
+    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder.
+    Only ``create`` makes a persistent store that is not there yet; ``read_only`` opens an
+    oxigraph: store so that several processes can share it."""
+    cls, argument = store_class(spec)
+    if cls is MemoryStore:
+        return cls(folder)
+    if cls is OxigraphStore:
+        return cls(argument, create=create, read_only=read_only)
+    return cls(argument, create=create)
 
