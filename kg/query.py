@@ -6,9 +6,10 @@ import difflib
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 
-from rdflib import Literal
+from rdflib import XSD, Literal
 from rdflib.query import Result
 
 from .model import ENTITY_TYPES, KgError
@@ -166,19 +167,58 @@ def format_result(result: Result, fmt: str | None) -> str:
     if result.type == "ASK":
         return "true\n" if result.askAnswer else "false\n"
     names = [str(v) for v in result.vars]
+    rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
     if fmt == "tsv":
         lines = ["\t".join("?" + n for n in names)]
-        lines += ["\t".join(row[i].n3() if row[i] is not None else "" for i in range(len(names)))
-                  for row in result]
+        lines += ["\t".join(_tsv(row[i], cell) for i, cell in enumerate(cells)) for row, cells in zip(result, rows)]
         return "\n".join(lines) + "\n"
-    rows = [["" if row[i] is None else str(row[i]) for i in range(len(names))] for row in result]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
         return out.getvalue()
+    money = [i for i, n in enumerate(names) if "yuan" in n]
+    for cells in rows:
+        for i in money:
+            if cells[i]:
+                cells[i] = f"{cells[i]} ({yuan_text(float(cells[i]))})"
     return _table(names, rows)
+
+
+def _tsv(term, cell: str) -> str:
+    """TSV writes terms in their SPARQL form; numbers as written in every other format."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in NUMBER_TYPES:
+        return cell
+    return term.n3()
+
+
+def yuan_text(amount: float) -> str:
+    """Amounts as readers write them: 1.07亿元, 3123万元, 1500元."""
+    if amount >= 1e8:
+        return f"{amount / 1e8:.4g}亿元"
+    if amount >= 1e4:
+        return f"{amount / 1e4:.6g}万元"
+    return f"{amount:g}元"
+
+
+NUMBER_TYPES = {str(XSD[t]) for t in ("decimal", "integer", "double", "float", "long", "int")}
+
+
+def _cell(term) -> str:
+    """A term as text, numbers written one way whatever the store computed them with
+    (970000000, never 970000000.0 or 9.7E8)."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in NUMBER_TYPES:
+        try:
+            number = Decimal(str(term))
+        except InvalidOperation:
+            return str(term)
+        return str(number.quantize(Decimal(1))) if number == number.to_integral() else format(number.normalize(), "f")
+    return str(term)
 
 
 def _width(text: str) -> int:

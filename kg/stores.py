@@ -338,7 +338,7 @@ class WriterLock:
         try:
             self.file = open(self.path, "rb+")
         except OSError as err:
-            raise KgError(self.path.parent, f"no Oxigraph store here ({err.strerror})") from None
+            raise KgError(self.path.parent, f"no such store ({err.strerror}; `kg build … --store` creates one)") from None
         try:
             fcntl.lockf(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -31,6 +31,7 @@ from pathlib import Path
 import networkx as nx
 
 from .model import KgError
+from .query import yuan_text
 
 FOLD_ABOVE = 3000
 FOLDABLE = {"Village": "partOf", "QuantityFact": "quantityOf"}
@@ -60,15 +61,6 @@ EDGE_STYLE = {
     "mentionedIn": {"color": "#e3e3e3", "width": 1},
     "wasDerivedFrom": {"color": "#e3e3e3", "width": 1},
 }
-
-
-def yuan_text(amount: float) -> str:
-    """Amounts as readers write them: 1.07亿元, 3123万元, 1500元."""
-    if amount >= 1e8:
-        return f"{amount / 1e8:.4g}亿元"
-    if amount >= 1e4:
-        return f"{amount / 1e4:.6g}万元"
-    return f"{amount:g}元"
 
 
 def _first(value):

@@ -80,8 +80,9 @@ def test_query_saved_queries_listed_described_and_filled(store):
     assert {str(row[0]) for row in villages} == {"白水村", "长沟门村"}
     bodies = run_query(store, fill(saved["in-region"], {"region": "西青区", "type": "Government"}))
     assert {str(row[0]) for row in bodies} == {"天津市西青区政协"}
-    pairs = {(str(r[0]), str(r[1])): float(r[3]) for r in run_query(store, saved["pairings"].text)}
-    assert pairs[("蓟州区", "古浪县")] == 250000000
+    pairs = {(str(r[0]), str(r[1])): float(r[3]) for r in run_query(store, fill(saved["pairings"], {}))}
+    # 1.43亿元 and 735万元 of 2020; the running totals (1.07亿元 over 4 years, 1288万元 since 2017) apart
+    assert pairs[("蓟州区", "古浪县")] == 150350000
 
 
 def test_query_parameters_are_written_safely(store):
@@ -102,3 +103,31 @@ def test_query_bad_sparql_is_one_clear_error(store):
 def test_query_missing_build_folder(tmp_path):
     with pytest.raises(KgError, match="no such build folder"):
         open_store("memory", tmp_path / "nothing")
+
+
+def test_query_money_conflicts_finds_two_reports_that_disagree(tmp_path):
+    from kg.build import build
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "宁河区与榆中县扶贫协作见闻\n2020-06-01 来源：兰州日报\n天津市宁河区对口帮扶兰州市榆中县。"
+        "2017年以来，宁河区累计向榆中县投入帮扶资金1.2亿元。", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(
+        "榆中县东西部扶贫协作综述\n2020-11-20 来源：天津日报\n天津市宁河区结对帮扶兰州市榆中县。"
+        "2017年以来，宁河区累计向榆中县投入帮扶资金1.5亿元，惠及群众3万人。", encoding="utf-8")
+    build([tmp_path / "in"], tmp_path / "out", check_shapes=False)
+    store = open_store("memory", tmp_path / "out")
+    rows = list(run_query(store, fill(saved_queries()["money-conflicts"], {})))
+    assert len(rows) == 1
+    donor, recipient, year, yuan, sentence, report, other_yuan, other_sentence, other_report = rows[0]
+    assert (str(donor), str(recipient), str(year)) == ("宁河区", "榆中县", "2017")
+    assert (float(yuan), float(other_yuan)) == (120000000, 150000000)
+    assert "1.2亿元" in str(sentence) and "1.5亿元" in str(other_sentence) and report != other_report
+    kinds = {str(r[0]): int(r[3]) for r in run_query(store, fill(saved_queries()["money-by-kind"], {}))}
+    assert kinds == {"transfer": 2}
+    assert list(run_query(store, fill(saved_queries()["money-by-recipient"], {}))) == []
+
+
+def test_query_money_printed_alike_with_wan_and_yi_in_tables(store):
+    table = format_result(run_query(store, fill(saved_queries()["money-by-recipient"], {})), "table")
+    assert "150350000 (1.504亿元)" in table and "54702700 (5470.27万元)" in table and ".0 " not in table

@@ -7,7 +7,7 @@ from rdflib import Literal
 from kg import build as build_module
 from kg.build import build, drop
 from kg.model import KgError
-from kg.query import fill, run_query, saved_queries
+from kg.query import fill, format_result, run_query, saved_queries
 from kg.read import read_article
 from kg.stores import open_store
 
@@ -27,6 +27,12 @@ def answers(store) -> dict:
     return out
 
 
+def csv_answers(store) -> dict:
+    """Every saved query's answer as the CSV `kg query --format csv` prints."""
+    return {(name, tuple(sorted(values.items()))): format_result(run_query(store, fill(saved, values)), "csv")
+            for name, saved in saved_queries().items() for values in PARAMS.get(name, [{}])}
+
+
 def _quads(ds) -> set:
     """A dataset's quads, literals by value (Oxigraph writes 5960000.0 as 5960000)."""
     return {(g, s, p, o.toPython() if isinstance(o, Literal) else o) for s, p, o, g in ds.quads()}
@@ -40,10 +46,20 @@ def _plain(term):
 
 
 @pytest.fixture(scope="module")
-def memory_answers(tmp_path_factory):
+def memory_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("mem")
     build([DATA], out, check_shapes=False)
-    return answers(open_store("memory", out))
+    return open_store("memory", out)
+
+
+@pytest.fixture(scope="module")
+def memory_answers(memory_build):
+    return answers(memory_build)
+
+
+def test_stores_saved_queries_print_byte_identical_csv_on_memory_and_oxigraph(tmp_path, memory_build):
+    build([DATA], None, store=f"oxigraph:{tmp_path / 'ox'}", check_shapes=False)
+    assert csv_answers(open_store(f"oxigraph:{tmp_path / 'ox'}")) == csv_answers(memory_build)
 
 
 def test_stores_oxigraph_embedded_matches_memory(tmp_path, memory_answers):
@@ -111,11 +127,12 @@ def oxigraph_server(tmp_path):
         yield f"sparql:http://127.0.0.1:{port}/query"
 
 
-def test_stores_sparql_endpoint_matches_memory(oxigraph_server, memory_answers):
+def test_stores_sparql_endpoint_matches_memory(oxigraph_server, memory_answers, memory_build):
     build([DATA], None, store=oxigraph_server, check_shapes=False)
     store = open_store(oxigraph_server)
     assert len(store.graph_names()) == 6
     assert answers(store) == memory_answers
+    assert csv_answers(store) == csv_answers(memory_build)
     again = build([DATA], None, store=oxigraph_server, check_shapes=False)
     assert again.unchanged == 6 and again.articles == 0
 

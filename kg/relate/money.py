@@ -42,6 +42,7 @@ KIND_CUES = {
 }
 KIND_CUE = re.compile("|".join(f"(?P<{kind}>{cues})" for kind, cues in KIND_CUES.items()))
 PLANNED = re.compile(r"计划|将要|将再|将|拟|预计|力争|准备|打算|目标|意向")
+PART_OF_A_TOTAL = re.compile(r"其中|(?:19|20)\d{2}\s*年|今年|当年|去年")
 CUMULATIVE = re.compile(r"累计|共计|总计|合计|先后|以来|年来|至今|截至|截止|历年|多年")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年|(今年|当年|去年)")
 PURPOSE = (r"((?:东西部|苏陕|闽宁|沪滇|粤桂|浙川|津甘|京蒙|鲁渝|财政|社会|产业|专项|帮扶|扶贫|援助|援建|"
@@ -149,9 +150,13 @@ def _earlier_subject(ctx: Context, sentence: Sentence) -> tuple[Entity | None, E
 
 
 def _marked(text: str, sentence: Sentence, amount: Amount, cue: re.Pattern) -> bool:
+    """Whether the amount's clause says so; a running total is also said once for a whole
+    sentence (2017年以来，…累计…, …), except for a part of it (其中2020年…)."""
     start = _clause_start(text, sentence, amount.span.start)
-    return bool(cue.search(text, start, amount.span.start)) or bool(
-        cue.search(text, sentence.start, amount.span.start) and cue is CUMULATIVE)
+    if cue.search(text, start, amount.span.start):
+        return True
+    return cue is CUMULATIVE and bool(cue.search(text, sentence.start, start)) and \
+        not PART_OF_A_TOTAL.search(text, start, amount.span.start)
 
 
 def _year(ctx: Context, sentence: Sentence, amount: Amount) -> str | None:
