@@ -8,7 +8,8 @@ property has several values) and links between them are edges keyed by the
 property's local name.
 
 * Money and quantities are n-ary facts, so they are nodes of their own
-  (kind ``MoneyFact``/``QuantityFact``).  Edges keep the RDF direction: a
+  (kind ``MoneyFact``/``QuantityFact``; a money fact's ``moneyKind`` is an
+  attribute: transfer, investment, sales, output, income or other).  Edges keep the RDF direction: a
   money fact has a ``donor`` edge to the giver and a ``recipient`` edge to
   the receiver; a fact with one party or none stays in the graph, tied to its
   report by ``wasDerivedFrom``.
@@ -45,6 +46,8 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
             continue
         if isinstance(o, Literal):
             _set_attribute(graph.nodes[str(s)], ATTRIBUTE_NAMES.get(p, local_name(p)), o.toPython())
+        elif p == FK.moneyKind:
+            _set_attribute(graph.nodes[str(s)], "moneyKind", local_name(o))
         elif isinstance(o, URIRef) and str(o) in graph:
             graph.add_edge(str(s), str(o), key=local_name(p), kind=local_name(p))
     _fold_mentions(g, graph, kinds)

@@ -50,6 +50,9 @@ TYPE_NAMES = {
     "Organization": "其他组织", "Project": "项目", "Person": "人物", "Product": "产品", "Document": "文件",
     "Event": "活动", "MoneyFact": "资金", "QuantityFact": "数量", "Article": "报道",
 }
+# What each kind of money is called; only transfers have a giver and a receiver to draw.
+MONEY_KIND_NAMES = {"transfer": "资金", "investment": "投资", "sales": "销售额", "output": "产值", "income": "收入",
+                    "other": "金额"}
 EDGE_NAMES = {"assists": "结对帮扶", "donor": "出资", "recipient": "受援", "partOf": "隶属", "locatedIn": "位于",
               "quantityOf": "数量", "mentionedIn": "提及于", "wasDerivedFrom": "来源"}
 EDGE_STYLE = {
@@ -70,7 +73,7 @@ def _first(value):
 def _label(attrs: dict) -> str:
     kind = attrs.get("kind")
     if kind == "MoneyFact":
-        return yuan_text(_first(attrs.get("amount", 0)))
+        return f"{MONEY_KIND_NAMES.get(attrs.get('moneyKind'), '金额')} {yuan_text(_first(attrs.get('amount', 0)))}"
     if kind == "QuantityFact":
         return f"{_first(attrs.get('value', ''))}{_first(attrs.get('unit', ''))}"
     if kind == "Article":
@@ -168,7 +171,8 @@ def _fact(graph: nx.MultiDiGraph, fact: str, articles: dict) -> dict:
         label += f"（{_first(attrs['purpose'])}）"
     if attrs.get("period"):
         label += f" {_first(attrs['period'])}"
-    return {"kind": TYPE_NAMES.get(attrs.get("kind"), ""), "label": label,
+    kind = MONEY_KIND_NAMES.get(attrs.get("moneyKind"), "") if attrs.get("kind") == "MoneyFact" else ""
+    return {"kind": kind or TYPE_NAMES.get(attrs.get("kind"), ""), "label": label,
             "sentence": str(_first(attrs.get("sourceText", ""))), **_source(articles, report)}
 
 

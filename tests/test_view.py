@@ -51,9 +51,19 @@ def test_view_side_panel_data(sample_graph):
     details = page_data(sample_graph)["details"]["https://w3id.org/fupin-kg/id/region/620622"]
     assert details["name"] == "古浪县" and details["aliases"] == ["古浪"] and details["code"] == "620622"
     assert details["chain"] == ["武威市", "甘肃省"]
-    grant = next(f for f in details["facts"] if f["label"].startswith("1.07亿元"))
-    assert "1.07亿元产业扶贫资金" in grant["sentence"] and grant["date"] == "2020-08-12"
+    grant = next(f for f in details["facts"] if f["label"].startswith("资金 1.07亿元"))
+    assert "1.07亿元产业扶贫资金" in grant["sentence"] and grant["date"] == "2020-08-12" and grant["kind"] == "资金"
     assert grant["title"].startswith("凝心聚力")
+
+
+def test_view_names_the_kind_of_money_and_draws_only_transfers_as_flows(sample_graph):
+    data = page_data(sample_graph)
+    labels = {n["label"].split()[0] for n in data["nodes"] if n["kind"] == "MoneyFact"}
+    assert {"资金", "投资", "销售额", "产值", "收入"} <= labels
+    flows = {e["from"] for e in data["edges"] if e["title"] == "出资"} | {e["to"] for e in data["edges"]
+                                                                        if e["title"] == "出资"}
+    kinds = {n["id"]: n["label"].split()[0] for n in data["nodes"] if n["kind"] == "MoneyFact"}
+    assert {kinds[f] for f in flows if f in kinds} == {"资金"}
 
 
 def test_view_money_edges_carry_amounts_and_weight(sample_graph):
