@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import gazetteer
-from .extract import extract_mentions
+from .extract import extract_mentions, tagger
+from .extract.persons import common_words
 from .extract.amounts import load_parsers, money_amounts, quantities
 from .model import Article, Extraction
 from .read import read_article
@@ -14,9 +15,12 @@ from .resolve import resolve
 
 def preload() -> None:
     """Load now what extraction otherwise loads on first use: the gazetteer's divisions
-    and lexicon, and the number parsers.  A build does this before forking its workers."""
+    and lexicon, the number parsers, the tagger's model and the word list.  A build does
+    this before forking its workers, which then share them."""
     gazetteer.shared().upper_lexicon  # noqa: B018 (a cached property, computed here)
     load_parsers()
+    tagger.load()
+    common_words()
 
 
 def extract_file(path: Path) -> Extraction:
