@@ -131,3 +131,22 @@ def test_query_money_conflicts_finds_two_reports_that_disagree(tmp_path):
 def test_query_money_printed_alike_with_wan_and_yi_in_tables(store):
     table = format_result(run_query(store, fill(saved_queries()["money-by-recipient"], {})), "table")
     assert "150350000 (1.504亿元)" in table and "54702700 (5470.27万元)" in table and ".0 " not in table
+
+
+def test_query_aid_sums_the_transfer_alone(tmp_path):
+    from kg.build import build
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(
+        "东丽区与卓尼县东西部协作纪实\n2021-06-01 来源：甘南日报\n天津市东丽区对口帮扶甘南州卓尼县。"
+        "今年东丽区向卓尼县拨付帮扶资金1200万元。东丽区引进的企业在卓尼县到位投资8000万元。"
+        "消费帮扶销售额达3600万元。园区年产值4亿元。务工人员月收入4500元。"
+        "2017年以来，东丽区累计向卓尼县投入帮扶资金3.2亿元。", encoding="utf-8")
+    build([tmp_path / "in"], tmp_path / "out", check_shapes=False)
+    store = open_store("memory", tmp_path / "out")
+    kinds = {str(r[0]) for r in run_query(store, fill(saved_queries()["money-by-kind"], {}))}
+    assert kinds == {"transfer", "investment", "sales", "output", "income"}
+    rows = [(str(r[0]), int(r[1]), float(r[2])) for r in run_query(store, fill(saved_queries()["money-by-recipient"], {}))]
+    assert rows == [("卓尼县", 1, 12000000)]
+    years = [(str(r[0]), float(r[2])) for r in run_query(store, fill(saved_queries()["money-by-year"], {}))]
+    assert years == [("2021", 12000000)]
