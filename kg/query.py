@@ -5,6 +5,7 @@ import csv
 import difflib
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -123,30 +124,29 @@ def inspect_operation(text: str, update: bool = False) -> tuple[str, ...]:
 
 
 def run_query(store: Store, text: str, scope: Scope | None = None) -> Result:
-    from pyparsing import ParseException
-
-    try:
+    with _engine_errors("query", "cannot evaluate"):
         return store.query(text, scope)
-    except KgError:
-        raise
-    except ParseException as err:
-        raise KgError("query", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
-    except Exception as err:  # the engines raise many evaluation errors
-        raise KgError("query", f"cannot evaluate: {err}") from None
 
 
 def run_update(store: Store, text: str) -> Changes | None:
     """Apply an update; for an in-process copy of a store, what it changed (Store.update_returning_changes)."""
+    with _engine_errors("update", "cannot apply"):
+        return store.update_returning_changes(text)
+
+
+@contextmanager
+def _engine_errors(what: str, failing: str):
+    """The engines' errors as one line each: a syntax error with its place, any other as it is."""
     from pyparsing import ParseException
 
     try:
-        return store.update_returning_changes(text)
+        yield
     except KgError:
         raise
     except ParseException as err:
-        raise KgError("update", f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
+        raise KgError(what, f"SPARQL syntax error at line {err.lineno}, column {err.col}: {err.msg}") from None
     except Exception as err:  # the engines raise many evaluation errors
-        raise KgError("update", f"cannot apply: {err}") from None
+        raise KgError(what, f"{failing}: {err}") from None
 
 
 def format_result(result: Result, fmt: str | None) -> str:
