@@ -41,7 +41,7 @@ LIST_ITEM = re.compile(r"^(•|·|\d{1,2}\s{2,})")
 PHOTO_CREDIT = re.compile(r"^\S{2,4}\s*摄$|^（?(摄影|图)[:：/]\S+）?$")
 BYLINE_ROLE = r"(?:全媒体记者|特约记者|见习记者|融媒记者|记者|通讯员|实习生|作者[:：]?)"
 TRAILING_CREDIT = re.compile(r"\s+\S*" + BYLINE_ROLE + r"\s*[\u4e00-\u9fff ]{2,}$")
-BYLINE_LINE = re.compile(r"^\S*" + BYLINE_ROLE + r"\s*(?P<names>[\u4e00-\u9fff ]+)$")
+BYLINE_LINE = re.compile(r"^\S*" + BYLINE_ROLE + r"\s*(?P<names>[\u4e00-\u9fff ]{2,24}?)\s*(?:(?:报道|摄)[。.]?)?$")
 # A credit in brackets on a line of its own, perhaps with the editor: （记者 张三 通讯员 李四） 责任编辑：王五
 BRACKETED_CREDIT = re.compile(r"^[（(](?P<credit>[^）)]*" + BYLINE_ROLE + r"[^）)]*)[）)]\s*(?:责任编辑[:：]\s*\S+)?$")
 AGENCY_LEAD = re.compile(
@@ -148,15 +148,17 @@ def _cjk_share(text: str) -> float:
 
 
 # Class or id of a page's furniture: navigation, breadcrumbs, sidebars, headline lists, footers.
-CHROME_BLOCK = re.compile(r"nav|menu|crumb|position|location|side|footer|foot\b|related|recommend|"
+CHROME_BLOCK = re.compile(r"nav|menu|crumb|position|location|side|right|footer|foot\b|related|recommend|"
                           r"share|copyright|toolbar|topbar|links|hot|rank|tags|comment|pager|advert", re.I)
 
 
 class _HtmlText(HTMLParser):
     """Block-structured text of a page, without scripts, styles and page furniture.
 
-    Furniture is known by its element (nav, footer, aside …) or, on pages built from
-    divs, by a class or id that names it (class="sidebar", id="nav")."""
+    Furniture is known by its element (nav, footer, aside …), on pages built from
+    divs by a class or id that names it (class="sidebar", id="nav"), and wherever it
+    stands by its shape: a block whose every word is a link is a list of headlines or
+    a menu, never the article's prose."""
 
     SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
             "iframe", "svg", "button", "select"}
@@ -167,10 +169,13 @@ class _HtmlText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.block: list[tuple[str, bool]] = []  # the current block's text, and whether each piece is a link
+        self.links = 0  # how many <a> elements are open
         self.skipping: list[list] = []  # [tag, depth] of the furniture being skipped, outermost first
         self.title_parts: list[str] = []
         self.h1_parts: list[str] = []
         self.in_title = self.in_h1 = False
+        self.h1_at: int | None = None  # where the article's headline starts in parts: before it is the page's head
         self.meta: dict[str, str] = {}
 
     @property
@@ -188,8 +193,11 @@ class _HtmlText(HTMLParser):
             if name and a.get("content"):
                 self.meta[name] = a["content"]
         if tag in self.BLOCK:
-            self.parts.append("\n")
+            self._end_block()
+        self.links += tag == "a"
         self.in_title = self.in_title or tag == "title"
+        if tag == "h1" and not self.skip_depth and self.h1_at is None:
+            self.h1_at = len(self.parts)
         self.in_h1 = self.in_h1 or tag == "h1"
 
     @staticmethod
@@ -203,7 +211,9 @@ class _HtmlText(HTMLParser):
             if not self.skipping[-1][1]:
                 self.skipping.pop()
         if tag in self.BLOCK:
-            self.parts.append("\n")
+            self._end_block()
+        if tag == "a" and self.links:
+            self.links -= 1
         if tag == "title":
             self.in_title = False
         if tag == "h1":
@@ -217,7 +227,20 @@ class _HtmlText(HTMLParser):
             return
         if self.in_h1:
             self.h1_parts.append(data)
-        self.parts.append(data)
+        self.block.append((data, self.links > 0))
+
+    def _end_block(self) -> None:
+        """Keep a block's text unless all of it is links (…<li><a>其他县的新闻</a></li>)."""
+        linked = [text for text, in_link in self.block if text.strip() and in_link]
+        plain = [text for text, in_link in self.block if text.strip() and not in_link]
+        if plain or not linked:
+            self.parts.extend(text for text, _ in self.block)
+        self.block = []
+        self.parts.append("\n")
+
+    def close(self):
+        super().close()
+        self._end_block()
 
 
 def html_to_text(html: str, where: object) -> tuple[str, list[str]]:
@@ -226,8 +249,10 @@ def html_to_text(html: str, where: object) -> tuple[str, list[str]]:
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
-    body = "".join(parser.parts)
-    title = "".join(parser.h1_parts).strip() or "".join(parser.title_parts).strip()
+    # The headline starts the article: what comes before it is the page's own head (top bar,
+    # logo, menu, breadcrumbs).
+    body = "".join(parser.parts[parser.h1_at or 0:])
+    title = "".join(parser.h1_parts).strip() or _headline_of("".join(parser.title_parts).strip())
     if _cjk_share(body) == 0:
         raise KgError(where, "HTML page holds no Chinese article text")
     warnings = []
@@ -240,6 +265,12 @@ def html_to_text(html: str, where: object) -> tuple[str, list[str]]:
     if date:
         head.append(date)
     return "\n".join(head + [body]), warnings
+
+
+def _headline_of(title: str) -> str:
+    """A page's <title> without the site and section pages append (…_本地新闻_安吉新闻网)."""
+    head = re.split(r"\s*(?:_|\s-\s|\s\|\s|——\s*[^—]*网$)\s*", title)[0]
+    return head if len(head) >= 8 else title
 
 
 def markdown_to_text(md: str) -> str:

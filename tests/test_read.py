@@ -158,3 +158,10 @@ def test_iter_inputs_names_what_it_skips(tmp_path):
     assert skipped == [f"{tmp_path / 'folder.txt'}: skipped, a folder",
                        f"{tmp_path / 'gone.txt'}: skipped, a link to nothing",
                        f"{tmp_path / 'pipe.md'}: skipped, a named pipe"]
+
+
+def test_read_drops_a_byline_line_but_keeps_a_sentence_that_starts_with_a_reporter(tmp_path):
+    text = "标题\n本报记者 张三 李四 报道。\n记者走进白水村，看见新建的大棚。\n（记者 王五 通讯员 赵六）\n"
+    article = read_article(write(tmp_path, "a.txt", text))
+    assert "张三" not in article.text and "王五" not in article.text
+    assert "记者走进白水村，看见新建的大棚。" in article.text

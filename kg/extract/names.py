@@ -24,8 +24,9 @@ SUFFIX_TYPES = {
                     "总会 促进会 联盟 老乡之家 电视总台 总台",
     "School": "职业技术学校 职业中学 中学 小学 大学 学院 学校 幼儿园",
     "Hospital": "妇幼保健院 人民医院 中医院 医院 卫生院 保健院",
-    "Government": "人民政府 政府 委员会 办公室 办公厅 扶贫办 协作办 支援办 政协 人大 管委会 指挥部 工作组 工作队 联络组 "
-                  "组织部 统战部 宣传部 人武部 厅 局 教委 发改委 卫健委 民委 兽医站 农技站 农机站 林业站 水利站 畜牧站",
+    "Government": "人民政府 政府 委员会 办公室 办公厅 扶贫办 协作办 支援办 交流办 政协 人大 管委会 指挥部 工作组 工作队 "
+                  "联络组 领导小组 组织部 统战部 宣传部 人武部 厅 局 教委 发改委 发展改革委 卫健委 卫生健康委 卫生计生委 "
+                  "农业农村委 农委 经信委 科委 民委 兽医站 农技站 农机站 林业站 水利站 畜牧站",
     "Project": "项目 工程 基地 示范园 产业园 养殖场 养猪场 羊场 牛场 猪场 农场 林场 牧场 中心 水厂 "
                "车间 旗舰店 电站 馆 园 小镇 古镇 试验区 示范区 机场 大桥 景区 专区 基金 助学金 书屋 专列 专车 直通车 "
                "培训班 保税区 开发区",
@@ -112,6 +113,7 @@ def extract_names(article: Article, regions: list[Mention], place_names=None, ta
     mentions += _party_committees(text, regions)
     mentions += _listed_names(text, region_spans, mentions)
     mentions += _agreements(text, mentions)
+    mentions += _national_bodies(text, mentions)
     mentions += _documents(text)
     mentions += _products(text, mentions + regions)
     mentions += _place_products(text, regions, mentions)
@@ -245,12 +247,13 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
 OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
-                 "活动", "行动", "仪式", "发布会", "开发区", "保税区", "学校", "合作社", "专业合作社", "电站"}
+                 "活动", "行动", "仪式", "发布会", "开发区", "保税区", "学校", "合作社", "专业合作社", "电站", "医院", "卫生院",
+                 "中医院"}
 PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
 
 
 # Open suffixes of names the tagger can vouch for (康业投资公司/ORG, 厦临公司/ORG; 物流/n 公司/n).
-TAGGED_SUFFIXES = {"公司", "厂", "工厂", "园", "小镇", "合作社", "专业合作社", "学校"}
+TAGGED_SUFFIXES = {"公司", "厂", "工厂", "园", "小镇", "合作社", "专业合作社", "学校", "医院"}
 QUANTIFIED = re.compile(r"(?:一|这|那|每|两|几|多|某|该)(?:家|个|座|所)?$")
 
 
@@ -273,7 +276,8 @@ def _singled_out(text: str, name: str, start: int, regions: _Spans) -> bool:
 # A body of government is named for its place (临洮县扶贫办, 区扶贫支援办, 旗人社局) or is national.
 PLACED_BODY = re.compile(r"^(?:国务院|中央|全国|国家|中共|省|市|县|区|州|旗|盟|镇|乡|自治区)(?!级)")
 # Standard names of government departments with 和 inside (a boundary word elsewhere).
-DEPARTMENT_WITH_AND = re.compile(r"人力资源和社会保障|住房和城乡建设|工业和信息化|文化和旅游|自然资源和规划|民族宗教事务")
+DEPARTMENT_WITH_AND = re.compile(r"人力资源和社会保障|住房和城乡建设|工业和信息化|文化和旅游|自然资源和规划|民族宗教事务|"
+                                 r"卫生和计划生育")
 
 
 def _placed_body(name: str, start: int, regions: _Spans, place_names) -> bool:
@@ -334,6 +338,16 @@ def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Ment
             out.append(Mention(Span(start, item_end, item), kind, item, f"{kind}:{item}", "listed-before-kind",
                                confidence=0.8))
     return out
+
+
+# The nation's own bodies, named without a place: 党中央作出东西部扶贫协作重大决策.
+NATIONAL_BODY = re.compile(r"党中央|国务院(?![\u4e00-\u9fff]{0,6}(?:办|部|委|局|厅))|全国人大|全国政协")
+
+
+def _national_bodies(text: str, found: list[Mention]) -> list[Mention]:
+    taken = _Spans(len(text), [(m.span.start, m.span.end) for m in found])
+    return [Mention(Span(m.start(), m.end(), m.group()), "Government", m.group(), f"Government:{m.group()}",
+                    "national-body") for m in NATIONAL_BODY.finditer(text) if not _inside(m.start(), taken)]
 
 
 # Agreements named without 《》: 签订2020年度东西部扶贫协作框架协议.
