@@ -32,11 +32,11 @@ def test_names_schools_hospitals_government():
 
 def test_names_projects_nested_suffixes_and_generic_words():
     found = names("古浪县建成黄花滩肉牛养殖基地；丝路寒旱农业示范基地项目正在组织实施。发展戈壁农业等产业项目。"
-                  "援建了16个扶贫车间。琥珀镇供水站净水车间投运。又建了一个种植基地。")
+                  "援建了16个扶贫车间。泾川县王村镇供水站净水车间投运。又建了一个种植基地。")
     assert found["黄花滩肉牛养殖基地"] == "Project" and "种植基地" not in found
     assert found["丝路寒旱农业示范基地项目"] == "Project" and "丝路寒旱农业示范基地" not in found
     assert "产业项目" not in found and "16个扶贫车间" not in found and "扶贫车间" not in found
-    assert found["琥珀镇供水站净水车间"] == "Project" and "琥珀镇供水站" not in found
+    assert found["泾川县王村镇供水站净水车间"] == "Project" and "王村镇供水站" not in found
 
 
 def test_names_events_documents_products():
@@ -108,3 +108,19 @@ def test_names_a_registered_company_is_its_own_name():
     found = names("厦临公司又联手临夏百益现代农业科技有限责任公司搞起高原夏菜项目。")
     assert found["临夏百益现代农业科技有限责任公司"] == "Enterprise"
     assert found["高原夏菜项目"] == "Project"
+
+
+def test_names_a_workshop_is_a_name_only_when_something_singles_it_out():
+    found = names("帮扶资金用来改造了服装加工车间和冷库。新河镇的竹编车间里坐满了妇女。"
+                  "盛源果蔬专业合作社扶贫车间去年投产，沪陕协作毛绒玩具车间也招满了工人。")
+    assert "服装加工车间" not in found
+    assert found["盛源果蔬专业合作社扶贫车间"] == "Project"
+    assert found["沪陕协作毛绒玩具车间"] == "Project"
+
+
+def test_names_start_after_a_verb_and_never_end_in_one():
+    found = names("考察组实地了解今年对口协作重点项目的进度。产业园自2019年开园以来引进企业12家。"
+                  "返乡人员乘坐旅游大巴专车回到县城。")
+    assert not any(n.startswith("解") for n in found)
+    assert not any(n.endswith("开园") for n in found)
+    assert not any(n.startswith(("员", "人员乘坐")) for n in found)

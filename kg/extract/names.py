@@ -50,6 +50,7 @@ BOUNDARY_WORDS = (
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
     "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 搞起 联手 "
+    "了解 设置 乘坐 改造 升级 跑进 搬进 搬到 搬回 自(?=[0-9]) "
     "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条场] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
@@ -61,7 +62,7 @@ MAX_NAME = 30
 # Words that end in a suffix character but name nothing.
 NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
                        r"^[^“”]{0,2}(食|书|饭|旅|宾|博物|图书|场|展览|纪念)馆$|^(中|重|核|市|圆|同)心$|"
-                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$")
+                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$|[开建进入]园$")
 # Words that describe rather than name: a project called only by them is no name.
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
@@ -246,7 +247,7 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
 
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
-OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
+OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "车间", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
                  "活动", "行动", "仪式", "发布会", "开发区", "保税区", "学校", "合作社", "专业合作社", "电站", "医院", "卫生院",
                  "中医院"}
 PLACE_OF = re.compile(r"(?:村|镇|乡|县|区|市|州|旗|嘎查|社区)的$")
@@ -268,9 +269,19 @@ def _tagged_proper(tagger: Tagger | None, text: str, start: int, end: int) -> bo
 
 
 def _singled_out(text: str, name: str, start: int, regions: _Spans) -> bool:
-    """A place in or right before the name (哈播村的红米加工厂), a quoted word, or Latin letters."""
+    """A place in or right before the name (哈播村的红米加工厂), a quoted word, Latin letters, the
+    body that runs it (…专业合作社扶贫车间), or the two provinces' letters of a cooperation
+    (沪滇…车间, 津甘…直通车)."""
     return _inside(start, regions) or bool(PLACE_OF.search(text, max(0, start - 8), start)) \
-        or "“" in name or bool(LATIN_OR_DIGIT.search(name.rstrip("0123456789")))
+        or "“" in name or bool(LATIN_OR_DIGIT.search(name.rstrip("0123456789"))) \
+        or bool(RUN_BY.search(name)) or _cooperation_letters(name)
+
+
+RUN_BY = re.compile(r"(?:合作社|公司|集团)(?=.)")
+
+
+def _cooperation_letters(name: str) -> bool:
+    return len(name) > 2 and name[0] != name[1] and {name[0], name[1]} <= PROVINCE_ABBREVIATIONS
 
 
 # A body of government is named for its place (临洮县扶贫办, 区扶贫支援办, 旗人社局) or is national.
