@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import write_corpus  # noqa: E402
 from bench.load import SECTION as LOAD_SECTION  # noqa: E402
+from bench.pages import SECTION as PAGES_SECTION  # noqa: E402
 
 KG = [sys.executable, "-m", "kg"]
 QUERY_CAP = 300  # seconds a single benchmark query may run before it is reported as over the cap
@@ -273,8 +274,8 @@ def write_report(path: Path, rows: list[str], query_rows: list[str], viewer, sma
         "| saved query | memory | oxigraph | memory / oxigraph | oxigraph engine only | memory / engine |",
         "|---|---:|---:|---:|---:|---:|", *query_rows, "",
         "## Viewer", "",
-        "`render_page` time, and the time until the page, opened from disk in headless Chromium, has laid "
-        "the graph out and stopped its physics; it is interactive from then on. The graphs are the "
+        "`render_page` time, and the time until the page, opened from disk in headless Chromium, has drawn "
+        "its first view (positions are computed when the page is made); it is interactive from then on. The graphs are the "
         f"{small:,}-report build's graph, repeated under new names to reach the size, nothing folded. "
         "Above 3,000 nodes `kg build` and `kg view` fold villages and quantities into their parents "
         "unless `--unfold`.", "",
@@ -282,17 +283,20 @@ def write_report(path: Path, rows: list[str], query_rows: list[str], viewer, sma
         *[f"| {n:,} | {gen:.1f} | {ready:.1f} |" if ready is not None else f"| {n:,} | {gen:.1f} | — |"
           for n, gen, ready in viewer], "",
     ]
-    path.write_text("\n".join(text) + kept_load_section(path), encoding="utf-8")
+    path.write_text("\n".join(text) + kept_sections(path), encoding="utf-8")
     print(f"wrote {path}")
 
 
-def kept_load_section(path: Path) -> str:
-    """The load benchmark's section of the report (bench/load.py, run by hand), kept as it is."""
+def kept_sections(path: Path) -> str:
+    """The sections of the report that other scripts write (bench/load.py, run by hand, and
+    bench/pages.py), kept as they are."""
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if LOAD_SECTION not in old:
-        return ""
-    section = LOAD_SECTION + old.split(LOAD_SECTION, 1)[1].split("\n## ", 1)[0]
-    return "\n" + section.rstrip("\n") + "\n"
+    kept = ""
+    for title in (PAGES_SECTION, LOAD_SECTION):
+        if title in old:
+            section = title + old.split(title, 1)[1].split("\n## ", 1)[0]
+            kept += "\n" + section.rstrip("\n") + "\n"
+    return kept
 
 
 if __name__ == "__main__":

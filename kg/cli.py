@@ -220,6 +220,31 @@ def cmd_view(args) -> int:
     return 0
 
 
+def cmd_table(args) -> int:
+    from .tables import filter_entities, filter_money, table
+
+    chosen = table(_open(args), args.table)
+    if args.table == "entities":
+        if args.kind or args.year:
+            raise KgError("kg table entities", "--kind and --year filter the money table; use --type and --region")
+        chosen.rows = filter_entities(chosen.rows, args.type, args.region)
+    else:
+        if args.type or args.region:
+            raise KgError("kg table money", "--type and --region filter the entities table; use --kind and --year")
+        chosen.rows = filter_money(chosen.rows, args.kind, args.year)
+    sys.stdout.write(chosen.csv() if args.format == "csv" else chosen.text())
+    return 0
+
+
+def cmd_pages(args) -> int:
+    from .pages import write_pages
+
+    out = args.out or args.graph
+    for path in write_pages(_open(args), out):
+        print(path)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .serve import Settings, serve
     from .workers import Limits
@@ -305,7 +330,23 @@ def parser() -> argparse.ArgumentParser:
                    help=f"keep villages and quantities as nodes even above {3000} nodes")
     p.set_defaults(run=cmd_view)
 
-    p = sub.add_parser("serve", help="a SPARQL 1.1 endpoint with the viewer, on this machine")
+    p = sub.add_parser("table", help="every entity or every money fact as a table (CSV for spreadsheets)")
+    p.add_argument("table", choices=("entities", "money"))
+    p.add_argument("--format", choices=("text", "csv"), default="text", help="text (default) or csv")
+    p.add_argument("--type", help="entities of this type only, e.g. County")
+    p.add_argument("--region", help="entities inside this region only (its name; the region itself counts)")
+    p.add_argument("--kind", help="money of this kind only: transfer, investment, sales, output, income, other")
+    p.add_argument("--year", help="money of this year only")
+    _store_options(p)
+    p.set_defaults(run=cmd_table)
+
+    p = sub.add_parser("pages", help="write the overview, viewer, tables and map pages into the build folder")
+    p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
+    p.add_argument("--store", help=STORE_HELP)
+    p.add_argument("--out", type=Path, help="folder to write the pages into (default: the build folder)")
+    p.set_defaults(run=cmd_pages)
+
+    p = sub.add_parser("serve", help="a SPARQL 1.1 endpoint with the pages, on this machine")
     p.add_argument("graph", type=Path, nargs="?", default=Path("out"), help="build folder (default: out)")
     p.add_argument("--store", help=STORE_HELP)
     p.add_argument("--host", default="127.0.0.1")

@@ -3,8 +3,13 @@
     GET  /sparql   query=… (and default-graph-uri=…, named-graph-uri=…)
     POST /sparql   a form (application/x-www-form-urlencoded) with query=… or update=…,
                    or the text itself as application/sparql-query or application/sparql-update
-    GET  /         the graph viewer
-    GET  /graph.ttl  the whole graph as Turtle
+    GET  /sparql   with no query, from a browser (Accept: text/html): the query page
+    GET  /          an overview: counts, pairings, charts        /graph   the graph viewer
+    GET  /entities, /money   tables (and /entities.csv, /money.csv)   /map   the map
+    GET  /query     YASGUI on /sparql, with the saved queries     /graph.ttl  the whole graph as Turtle
+
+Pages are made from the store in a worker, like queries, once, and kept until an update;
+they load nothing from outside the machine, and say so to the browser (Content-Security-Policy).
 
 Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV for SELECT and
 ASK; Turtle (default), JSON-LD, N-Triples or RDF/XML for CONSTRUCT and DESCRIBE; a header
@@ -176,12 +181,27 @@ def render_turtle(store: Store) -> bytes:
     return serialize(store.dataset(), "ttl")
 
 
-def render_viewer(store: Store) -> bytes:
-    from .formats import union
-    from .netx import to_networkx
-    from .view import render_page, select
+def render_named_page(store: Store, name: str) -> bytes:
+    """One of the pages (kg/pages.py) with the served navigation bar."""
+    from .pages import PAGES, SERVED_LINKS
 
-    return render_page(select(to_networkx(union(store.dataset())))).encode("utf-8")
+    return PAGES[name](store, SERVED_LINKS).encode("utf-8")
+
+
+def render_table_csv(store: Store, name: str, pairs: tuple[tuple[str, str], ...]) -> Answer:
+    """A table as CSV, filtered as its page filters it (entities: type, region; money: kind, year)."""
+    from .tables import filter_entities, filter_money, table
+
+    filters = dict(pairs)
+    chosen = table(store, name)
+    try:
+        if name == "entities":
+            chosen.rows = filter_entities(chosen.rows, filters.get("type"), filters.get("region"))
+        else:
+            chosen.rows = filter_money(chosen.rows, filters.get("kind"), filters.get("year"))
+    except KgError as err:
+        return Answer(400, str(err).encode("utf-8"))
+    return Answer(200, chosen.csv().encode("utf-8"), "text/csv; charset=utf-8")
 
 
 # ---- the HTTP side ----
@@ -243,11 +263,35 @@ def _refusal(error: PoolError) -> Response:
     return PlainTextResponse(f"the request failed: {error}", 500)
 
 
-def create_app(pool: Pool, settings: Settings, page: bytes | None = None) -> Starlette:
-    """The endpoint over a started pool; ``page`` is a viewer page already built (graph.html)."""
+# What a served page may load: its own inline scripts and styles, and queries to this endpoint.
+PAGE_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+PAGE_ROUTES = {"/": "overview.html", "/graph": "graph.html", "/entities": "entities.html", "/money": "money.html",
+               "/map": "map.html"}
+TABLE_FILTERS = ("type", "region", "kind", "year")
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser opening /sparql itself: a GET with no query, preferring HTML."""
+    return (request.method == "GET" and "query" not in request.query_params and "update" not in request.query_params
+            and negotiate(request.headers.get("accept", ""), {"application/sparql-results+json": "",
+                                                               "text/html": ""}) == ("text/html", ""))
+
+
+def _html(body: bytes) -> Response:
+    return HTMLResponse(body, headers={"Content-Security-Policy": PAGE_POLICY})
+
+
+def create_app(pool: Pool, settings: Settings) -> Starlette:
+    """The endpoint and its pages over a started pool."""
+    from .pages import render_query_page
+
     cache: dict[str, bytes] = {}
+    query_page = render_query_page().encode("utf-8")
 
     async def sparql(request: Request) -> Response:
+        if _wants_page(request):
+            return _html(query_page)
         try:
             operation = await _read_operation(request)
         except _Problem as problem:
@@ -269,9 +313,9 @@ def create_app(pool: Pool, settings: Settings, page: bytes | None = None) -> Sta
         headers = {"X-Result-Truncated": "true"} if answer.truncated else {}
         return Response(answer.body, status_code=answer.status, media_type=answer.media, headers=headers)
 
-    async def rendered(key: str, render) -> bytes:
+    async def rendered(key: str, render, *args) -> bytes:
         if key not in cache:
-            cache[key] = await pool.run(render)
+            cache[key] = await pool.run(render, *args)
         return cache[key]
 
     async def turtle(request: Request) -> Response:
@@ -280,16 +324,29 @@ def create_app(pool: Pool, settings: Settings, page: bytes | None = None) -> Sta
         except PoolError as error:
             return _refusal(error)
 
-    async def viewer(request: Request) -> Response:
-        if page is not None:
-            return HTMLResponse(page)
+    async def page(request: Request) -> Response:
+        name = PAGE_ROUTES[request.url.path]
         try:
-            return HTMLResponse(await rendered("html", render_viewer))
+            return _html(await rendered(name, render_named_page, name))
         except PoolError as error:
             return _refusal(error)
 
+    async def query(request: Request) -> Response:
+        return _html(query_page)
+
+    async def table_csv(request: Request) -> Response:
+        name = request.url.path[1:-len(".csv")]
+        filters = tuple((k, request.query_params[k]) for k in TABLE_FILTERS if request.query_params.get(k))
+        try:
+            answer = await pool.run(render_table_csv, name, filters)
+        except PoolError as error:
+            return _refusal(error)
+        headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'} if answer.status == 200 else {}
+        return Response(answer.body, status_code=answer.status, media_type=answer.media, headers=headers)
+
     routes = [Route("/sparql", sparql, methods=["GET", "POST"]), Route("/graph.ttl", turtle),
-              Route("/", viewer)]
+              Route("/query", query), Route("/entities.csv", table_csv), Route("/money.csv", table_csv),
+              *(Route(path, page) for path in PAGE_ROUTES)]
     return Starlette(routes=routes)
 
 
@@ -297,16 +354,13 @@ def serve(spec: str | None, folder: Path | None, host: str, port: int, settings:
     """Start the workers (KgError if the store cannot be opened), then serve until interrupted."""
     import uvicorn
 
-    built = folder / "graph.html" if spec is None and folder is not None else None
-    page = built.read_bytes() if built is not None and built.exists() else None
-
     async def main() -> None:
         pool = Pool(spec, folder, settings.limits, preload=(__name__,))
         await pool.start()
-        print(f"SPARQL endpoint on http://{host}:{port}/sparql (viewer at /, Turtle at /graph.ttl)",
-              file=sys.stderr)
+        print(f"http://{host}:{port}/ : overview, /graph viewer, /entities and /money tables, /map, "
+              f"/query; SPARQL endpoint at /sparql, Turtle at /graph.ttl", file=sys.stderr)
         try:
-            config = uvicorn.Config(create_app(pool, settings, page), host=host, port=port, log_level="warning")
+            config = uvicorn.Config(create_app(pool, settings), host=host, port=port, log_level="warning")
             await uvicorn.Server(config).serve()
         finally:
             await pool.close()

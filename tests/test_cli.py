@@ -117,7 +117,7 @@ def test_cli_builds_html_markdown_and_gbk_inputs(tmp_path):
 
 
 def test_cli_every_command_has_help():
-    for command in ("build", "drop", "query", "export", "validate", "eval", "view", "serve"):
+    for command in ("build", "drop", "query", "export", "validate", "eval", "view", "table", "pages", "serve"):
         run = run_kg(command, "--help")
         assert run.returncode == 0 and "usage: kg " + command in run.stdout
 
@@ -181,6 +181,7 @@ def test_cli_export_to_a_folder(built, tmp_path):
 
 @pytest.mark.parametrize("command", [["query", "pairings", "--store"], ["export", "--store"],
                                      ["validate", "--store"], ["view", "--store"], ["serve", "--store"],
+                                     ["table", "entities", "--store"], ["pages", "--store"],
                                      ["drop", "dev-01.txt", "--store"]])
 def test_cli_only_build_makes_a_store(tmp_path, command):
     typo = tmp_path / "typo"

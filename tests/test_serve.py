@@ -82,11 +82,30 @@ def test_serve_read_only_and_errors(server):
     assert bad.status_code == 400 and "syntax error" in bad.text
 
 
-def test_serve_viewer_and_turtle(server):
-    page = httpx.get(server + "/")
-    assert page.status_code == 200 and "vis.Network" in page.text
+def test_serve_pages_and_turtle(server):
+    for path, marker in (("/", "echarts"), ("/graph", "vis.Network"), ("/entities", "下载 CSV"),
+                         ("/money", "下载 CSV"), ("/map", "registerMap"), ("/query", "Yasgui")):
+        page = httpx.get(server + path)
+        assert page.status_code == 200 and marker in page.text, path
+        assert "default-src 'none'" in page.headers["content-security-policy"]
     ttl = httpx.get(server + "/graph.ttl")
     assert ttl.headers["content-type"].startswith("text/turtle") and "古浪县" in ttl.text
+
+
+def test_serve_sparql_in_a_browser_is_the_query_page(server):
+    page = httpx.get(server + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 200 and "Yasgui" in page.text and "money-by-kind" in page.text
+    assert httpx.get(server + "/sparql").status_code == 400  # a client that is no browser: still told what to send
+
+
+def test_serve_tables_as_csv(server):
+    towns = httpx.get(server + "/entities.csv", params={"type": "Town", "region": "古浪县"})
+    assert towns.headers["content-type"].startswith("text/csv")
+    assert sorted(line.split(",")[3] for line in towns.text.splitlines()[1:]) == sorted(["干城乡", "直滩镇", "西靖镇"])
+    transfers = httpx.get(server + "/money.csv", params={"kind": "transfer"})
+    assert transfers.status_code == 200 and all(",transfer," in line for line in transfers.text.splitlines()[1:])
+    wrong = httpx.get(server + "/entities.csv", params={"region": "不存在县"})
+    assert wrong.status_code == 400 and "no region" in wrong.text
 
 
 def test_serve_update_allowed_limit_and_timeout(folder):
