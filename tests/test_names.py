@@ -124,3 +124,10 @@ def test_names_start_after_a_verb_and_never_end_in_one():
     assert not any(n.startswith("解") for n in found)
     assert not any(n.endswith("开园") for n in found)
     assert not any(n.startswith(("员", "人员乘坐")) for n in found)
+
+
+def test_names_a_plain_word_that_ends_a_full_name_is_its_short_form():
+    found = names("泾川县王村镇服装扶贫车间已经投产。走进服装扶贫车间，机器声不断。另一处缝纫车间还在装修。")
+    assert found["泾川县王村镇服装扶贫车间"] == "Project"
+    assert found["服装扶贫车间"] == "Project"
+    assert "缝纫车间" not in found

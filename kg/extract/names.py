@@ -206,7 +206,7 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
     found = _suffix_matches(text)
     found += [(m.start(), m.end(), m.group(), "School") for m in NUMBERED_SCHOOL.finditer(text)]
     found.sort()
-    mentions = []
+    mentions, unsure = [], []
     for i, (s, e, suffix, kind) in enumerate(found):
         if ROLE_RE.match(text, s) or _inside(s, regions):
             continue
@@ -229,20 +229,29 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
             continue
         if kind == "Government" and not _placed_body(name, start, regions, place_names):
             continue
+        mention = Mention(Span(start, e, name), kind, name, f"{kind}:{name}", f"suffix-{suffix}")
         if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions) and \
                 not (suffix in TAGGED_SUFFIXES and _tagged_proper(tagger, text, start, e)):
+            unsure.append(mention)
             continue
         if suffix in DESCRIPTIVE_SUFFIXES and len(stem) < TITLE_LENGTH and not _singled_out(text, name, start, regions) \
                 and not _tagged_proper(tagger, text, start, e):
+            unsure.append(mention)
             continue
-        mentions.append(Mention(Span(start, e, name), kind, name, f"{kind}:{name}",
-                                f"suffix-{suffix}"))
+        mentions.append(mention)
         quoted = re.match(r"“([^“”]{2,16})”", name)
         if kind == "Event" and quoted and quoted.end() < len(name):
             # “甬凉同心·就业帮扶”春季专场招聘会 is also called by its quoted words alone.
             mentions.append(Mention(Span(start + 1, start + quoted.end() - 1, quoted.group(1)), kind, name,
                                     f"{kind}:{name}", f"suffix-{suffix}-quoted-part"))
-    return mentions
+    return mentions + _short_forms_of(mentions, unsure)
+
+
+def _short_forms_of(named: list[Mention], unsure: list[Mention]) -> list[Mention]:
+    """A plain word for a kind of place (净水车间) that ends a name the article gives in full
+    (琥珀镇供水站净水车间) is that name's short form, wherever it stands."""
+    tails = {(m.type, m.name[-k:]) for m in named for k in range(3, len(m.name))}
+    return [m for m in unsure if (m.type, m.name) in tails]
 
 
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
