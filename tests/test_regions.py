@@ -75,3 +75,14 @@ def test_regions_two_character_short_forms_the_tagger_reads_as_places():
 def test_regions_towns_of_a_city_without_counties():
     found, _ = regions("标题\n东莞市长安镇的企业多。")
     assert ("长安镇", "长安镇", "Town") in found
+
+
+def test_regions_two_character_county_where_its_city_is_named_and_the_tagger_reads_a_place():
+    article = clean("标题\n定西市岷县与天津市北辰区结对以来，岷县的当归走进了天津。"
+                    "北辰区设立岷县当归展销点，岷县药材公司也来了。", "t.txt", "t.txt")
+    from kg.extract.tagger import Tagger
+    mentions, _ = extract_regions(article, shared(), Tagger(article.text))
+    assert sum(m.name == "岷县" for m in mentions) == 4
+    article = clean("标题\n定西市已建成县级电商中心。", "t.txt", "t.txt")
+    mentions, _ = extract_regions(article, shared(), Tagger(article.text))
+    assert "成县" not in {m.name for m in mentions}

@@ -9,7 +9,7 @@ Names are ambiguous in three ways, and each has its rule:
   named too, because the short form is a parent of a division the article
   names, because it stands directly before a division it contains
   (甘肃平凉崆峒区), because the article names the city or province it lies in
-  (昌平 in a report that names 北京), or because it is long enough to name
+  (昌平 in a report that names 北京; 礼县 in one that names 陇南), or because it is long enough to name
   one division only (西双版纳, 科左中旗);
 * written forms that are as sure as the full name (临夏州, 积石山县) count
   as full names;
@@ -122,18 +122,18 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
     docstring), the strongest support first: a name the article writes in full or that
     contains one it names, then the division written right after, then the division it
     lies in (for a name of three characters or more: two may be a word, 白银 in 真金白银),
-    then its province where the tagger reads the words as a place, then a name long
+    then its province or city where the tagger reads the words as a place, then a name long
     enough to be unambiguous."""
     confirmed = {h.chosen for h in hits if h.chosen}
-    asked: dict[str, int] = {}  # how often the tagger was asked about a surface; -1 once it read a place
+    verdicts: dict[str, bool] = {}
 
     def tagged_place(hit: _Hit) -> bool:
-        """Whether the tagger reads the words as a place, here or where they were asked about
-        before (at most three times per article: it costs a millisecond a question)."""
-        tries = asked.get(hit.surface, 0)
-        if 0 <= tries < TAGGER_TRIES:
-            asked[hit.surface] = -1 if tagger.label_of(hit.start, hit.end) == "LOC" else tries + 1
-        return asked.get(hit.surface) == -1
+        """Whether the tagger reads the words as a place in one of their first three occurrences
+        (an article introduces a name in plain words; a question costs a millisecond)."""
+        if hit.surface not in verdicts:
+            first = [h for h in hits if h.surface == hit.surface][:TAGGER_TRIES]
+            verdicts[hit.surface] = any(tagger.label_of(h.start, h.end) == "LOC" for h in first)
+        return verdicts[hit.surface]
     changed = True
     while changed:
         changed = False
@@ -149,10 +149,10 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
             if not backed and len(hit.surface) >= DISTINCT_SHORT:
                 backed = [p for p in hit.weak if _parent_named(p, confirmed, gaz)]
                 rule = "gazetteer-short-in-named-region"
-            if not backed and tagger is not None and any(p.level > 1 and gaz.province(p) in confirmed
-                                                         for p in hit.weak) and tagged_place(hit):
-                backed = [p for p in hit.weak if gaz.province(p) in confirmed and p.level > 1]
-                rule = "gazetteer-short-tagged-place"
+            in_named = [p for p in hit.weak if p.level > 1 and (gaz.province(p) in confirmed or _parent_named(
+                p, confirmed, gaz))]
+            if not backed and tagger is not None and in_named and tagged_place(hit):
+                backed, rule = in_named, "gazetteer-short-tagged-place"
             if not backed and len(hit.surface) >= DISTINCT_SHORT and len(set(hit.weak)) == 1 \
                     and not ZONE.search(hit.weak[0].name):
                 backed, rule = hit.weak, "gazetteer-short-distinct"
