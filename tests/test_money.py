@@ -33,6 +33,13 @@ def test_money_parties_from_the_frames_of_giving(text, yuan, expected):
     assert parties(money(text)[Decimal(yuan)]) == expected
 
 
+def test_money_receiver_after_the_amount_or_after_to_before_the_verb():
+    found = money("天津市东丽区与卓尼县结对。东丽区华明街道拨出8万元给柳林镇修水渠。"
+                  "东丽区全年统筹协作资金900万元，又分别向卓尼县拨付了600万元、临潭县300万元。")
+    assert parties(found[Decimal(80000)]) == ("华明街道", "柳林镇")
+    assert parties(found[Decimal(6000000)])[1] == "卓尼县"
+
+
 def test_money_two_lists_paired_in_order():
     found = money("天津市东丽区与卓尼县结对。东丽区华明街道、金钟街道分别为卓尼县柳林镇、木耳镇送去帮扶资金12万元和18万元。")
     assert parties(found[Decimal(120000)]) == ("华明街道", "柳林镇")

@@ -37,7 +37,7 @@ KIND_CUES = {
     "sales": r"销售|售出|卖出|卖了|卖到|采购|购买|买了|消费帮扶|消费扶贫|消费协作|订单|交易|成交|带货|销往|签约额",
     "output": r"产值|营业额|营收|收益|利润|税收|产出|效益|市值",
     "investment": r"投资|注册资本|注册资金|融资|招商|引资",
-    "transfer": r"资金|帮扶款|捐赠|捐助|捐款|捐资|捐建|捐物|出资|拨付|拨款|再拨|援助|援建|资助|补助|救助|善款|物资|慰问金|"
+    "transfer": r"资金|帮扶款|捐赠|捐助|捐款|捐资|捐建|捐物|出资|拨付|拨款|拨出|再拨|援助|援建|资助|补助|救助|善款|物资|慰问金|"
                 r"助学金|奖学金|折价|折合|投入|划拨|下达|送去|送来|帮扶|筹措|筹集|支持|提供",
 }
 KIND_CUE = re.compile("|".join(f"(?P<{kind}>{cues})" for kind, cues in KIND_CUES.items()))
@@ -63,7 +63,7 @@ RECEIVING_VERB = re.compile(r"承接|获得|收到|接收|争取到|争取|得�
 GIVING_VERB = re.compile(r"(?:安排|投入|拨付|下达|落实|划拨|提供|援助|给予|支持|拨)$")
 TAKING_VERB = re.compile(RECEIVING_VERB.pattern + r"|动用|使用|拿出|用好|利用")
 RECEIVER_AFTER = re.compile(r"[^，。；,;]{0,12}?(?:注入|拨付至|拨付到|拨付给|拨至|拨给|投向|投到|用于|支持|资助|帮助|"
-                            r"捐给|送给|交给|落实到|落到)")
+                            r"捐给|送给|交给|落实到|落到)|给(?!予)")
 CLAUSE_MARKS = "，,；;：:"
 
 
@@ -238,11 +238,12 @@ def _frame_parties(ctx: Context, sentence: Sentence, amount: Amount) -> tuple[En
 def _party_right_before(ctx: Context, before: list[_Party], at: int) -> _Party | None:
     """A western division or body written just before an amount, after 其中, a list mark or a
     verb of giving (其中A 100万元、B 80万元; 投入B 100万元)."""
-    if not before or at - before[-1].end > 2 or ctx.side(before[-1].entity) == "helper":
+    if not before or at - before[-1].end > (3 if ctx.text[at - 1:at] == "了" else 2) \
+            or ctx.side(before[-1].entity) == "helper":
         return None
     party = before[-1]
     lead = ctx.text[max(0, party.start - 4):party.start]
-    return party if re.search(r"(?:其中|、|，|,|投入|援助|拨付|安排|下达|投向)$", lead) else None
+    return party if re.search(r"(?:其中|、|，|,|投入|援助|拨付|安排|下达|投向|分别向|向)$", lead) else None
 
 
 def _where(ctx: Context, party: _Party) -> bool:

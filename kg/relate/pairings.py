@@ -6,6 +6,8 @@ villages.  Reports state it in a handful of ways, each a rule here:
 
 * a link verb between the two, with whatever adverbs and time words the
   writer puts in, and a list after it (X今年继续结对帮扶Y, X对口帮扶A、B和C);
+* the sentence's topic, and a later clause that opens with a pairing verb
+  (X坚持…，同时对口帮扶A和B);
 * the two joined by 与/和/同 in a sentence about cooperation (X与Y建立…关系,
   X与A、B签下协议; two lists joined by 分别与 pair one to one);
 * the passive and the relative clause (Y…由X对口帮扶; 结对帮扶Y的X);
@@ -206,6 +208,31 @@ def _verb_link(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterato
                 yield a, b, True, "pairing-link-verb"
 
 
+# The verbs that say a standing pairing, not a single act of help.
+PAIRING_VERB = re.compile(r"(?:对口帮扶|对口支援|对口协作|结对帮扶|结对支援|挂钩帮扶|定点帮扶)(?:了|的是|着)?")
+CLAUSE_OPENING = re.compile(rf"{NO_PUNCT}{{0,8}}?$")
+
+
+def _topic_link(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
+    """X坚持…，同时对口帮扶A和B: a clause with no division before its pairing verb has the
+    sentence's topic as its subject, the division that opens the sentence."""
+    if not chains or chains[0].start - sentence.start > 12 or ctx.side(chains[0].entity) != "helper":
+        return
+    topic = chains[0]
+    for verb in PAIRING_VERB.finditer(ctx.text, topic.end, sentence.end):
+        clause_start = max(ctx.text.rfind(p, topic.end, verb.start()) for p in "，,；;")
+        if clause_start < 0 or not CLAUSE_OPENING.match(ctx.text[clause_start + 1:verb.start()]) \
+                or any(clause_start < c.start < verb.start() for c in chains):
+            continue
+        first = next((i for i, c in enumerate(chains) if c.start == verb.end()), None)
+        if first is None:
+            continue
+        for partner in _list_from(ctx, chains, first):
+            if ctx.side(partner.entity) == "assisted" and not _starts_a_name(ctx, partner) \
+                    and _rank_down(ctx, topic.entity, partner.entity):
+                yield topic.entity, partner.entity, True, "pairing-topic-link"
+
+
 def _starts_a_name(ctx: Context, chain: Chain) -> bool:
     """援建了三石镇扶贫大车间: the division begins the name of what was built, not a partner."""
     return any(p.start == chain.start and p.end > chain.end and p.entity.type not in
@@ -384,6 +411,7 @@ def _listed_partners(ctx: Context, sentence: Sentence, chains: list[Chain]) -> I
 
 SENTENCE_RULES: dict[str, SentenceRule] = {
     "link-verb": _verb_link,
+    "topic-link": _topic_link,
     "joined": _joined,
     "passive": _passive,
     "aid-sent": _sent_or_built,
