@@ -29,3 +29,11 @@ def test_arbitrate_a_company_at_the_start_of_a_longer_name_is_the_name_and_a_pla
 def test_arbitrate_a_party_committee_in_a_title_is_not_named_there():
     kept = arbitrate([mention("泾川县委", "Government")], TEXT)
     assert kept == []
+
+
+def test_arbitrate_a_part_proposed_as_another_form_of_the_same_name_stays():
+    whole = mention("泾川县委常委座谈", "Event")
+    part = Mention(Span(whole.span.start + 2, whole.span.end, "县委常委座谈"), "Event", whole.name, whole.key, "test")
+    other = mention("县委常委", "Government")
+    kept = arbitrate([whole, part, other], TEXT)
+    assert part in kept and whole in kept and other not in kept

@@ -10,6 +10,13 @@ def names(text: str) -> dict[str, str]:
     return {m.name: m.type for m in mentions if m.place is None and m.resolved}
 
 
+def surfaces(text: str) -> set[str]:
+    """Every form the name extractors write a name in, after arbitration."""
+    article = clean("标题\n" + text, source="t.txt", where="t.txt")
+    mentions, _ = extract_mentions(article, shared())
+    return {m.span.text for m in mentions if m.place is None}
+
+
 def test_names_organisations_by_suffix_with_left_boundary():
     found = names("果园负责人平凉市高科农林现代农业产业有限责任公司总经理景子皓说。"
                   "先后组织金江副食公司、新世纪酒业等企业参展。园区的开发主体是南浔区城投集团，以及交投集团。")
@@ -131,3 +138,13 @@ def test_names_a_plain_word_that_ends_a_full_name_is_its_short_form():
     assert found["泾川县王村镇服装扶贫车间"] == "Project"
     assert found["服装扶贫车间"] == "Project"
     assert "缝纫车间" not in found
+
+
+def test_names_events_start_after_dates_and_verbs_and_keep_their_slogan_and_venue():
+    text = ("2019年9月东西部协作推进会在西宁召开。兰州举行陇货进沪推介会。"
+            "今年静宁县苹果进京城系列活动开始了。2021高原夏菜产销对接会（南京站）顺利举办。")
+    found, forms = names(text), surfaces(text)
+    assert found["东西部协作推进会"] == found["陇货进沪推介会"] == "Event"
+    assert found["静宁县苹果进京城系列活动"] == "Event" and "静宁县苹果进京城" in forms
+    assert found["2021高原夏菜产销对接会（南京站）"] == "Event" and "2021高原夏菜产销对接会" in forms
+    assert not any(n.startswith(("2019年", "兰州举行", "今年")) for n in forms)

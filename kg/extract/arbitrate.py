@@ -8,7 +8,8 @@ clashing mention.  Its rules, in order:
   (confidence, then rule over tagger, then the longer);
 * a name inside a longer name is part of it (人民政府 inside 《北京市人民政府…
   框架协议》, 武清区委 inside 武清区委统战部), except a registered company at the start of
-  what it runs: 某某有限公司扶贫车间 names the company, not a project;
+  what it runs (某某有限公司扶贫车间 names the company, not a project) and a part
+  that the extractor proposed as another form of the same name (an event's slogan);
 * a party committee written as part of a person's title (泾川县委常委周文斌,
   若尔盖县委书记) is not named there (a bureau before its head's title is:
   广安区农业农村局局长);
@@ -72,7 +73,7 @@ def _settle_names(names: list[Mention], text: str) -> list[Mention]:
         if not any(_cross(m, k) for k in kept.over(m)):
             kept.add(m)
     outer = _Cover(m for m in kept.mentions
-                   if not any(_inside(m, k) for k in kept.over(m)) or _company_first(m, kept.over(m)))
+                   if not any(_inside(m, k) and k.key != m.key for k in kept.over(m)) or _company_first(m, kept.over(m)))
     settled = [m for m in outer.mentions
                if not any(_inside(inner, m) and _company_first(inner, outer.over(inner)) for inner in outer.over(m))]
     return [m for m in settled if not (PARTY_COMMITTEE.search(m.name) and TITLE_AFTER.match(text, m.span.end))]

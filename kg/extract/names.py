@@ -30,7 +30,8 @@ SUFFIX_TYPES = {
     "Project": "项目 工程 基地 示范园 产业园 养殖场 养猪场 羊场 牛场 猪场 农场 林场 牧场 中心 水厂 "
                "车间 旗舰店 电站 馆 园 小镇 古镇 试验区 示范区 机场 大桥 景区 专区 基金 助学金 书屋 专列 专车 直通车 "
                "培训班 保税区 开发区",
-    "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 "
+    "Event": "招聘会 洽谈会 展销会 博览会 交易会 推介会 对接会 座谈会议 座谈会 联席会议 对接活动 推进会 交流会 "
+             "观摩会 现场会 协调会 恳谈会 研讨会 "
              "嘉年华 论坛 峰会 旅游节 文化节 丰收节 好物节 展销周 发布会 签约仪式 捐赠仪式 仪式 行动 活动 专场",
 }
 SUFFIX_OF = {s: t for t, words in SUFFIX_TYPES.items() for s in words.split()}
@@ -50,7 +51,9 @@ BOUNDARY_WORDS = (
     "我们 他们 咱们 我 你 他 她 它 全区 全县 全市 全镇 全村 各地 各界 每户 "
     "拨付 注入 下达 划拨 至 交给 捐给 送给 落实 安排 提供 联合 出任 担任 来自 前往 赴 抵达 到达 离开 走出 托管 "
     "部分 个别 更多 一些 如今 建设 谋划 推行 离不开 请缨 运回 送完 常驻 组建 新认定 认定 添置 据 搞起 联手 "
-    "了解 设置 乘坐 改造 升级 跑进 搬进 搬到 搬回 自(?=[0-9]) "
+    "了解 设置 乘坐 改造 升级 跑进 搬进 搬到 搬回 自(?=[0-9]) 举行 出席 主持 "
+    "今年 去年 明年 当年 本次 此次 这次 当天 日前 近日 "
+    "[0-9]{4}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)? [0-9]{1,2}月[0-9]{1,2}日 "
     "(?<!第)[0-9一二三四五六七八九十两几多]+(?:余|多)?[个座家所批项处名条场] "
     "[0-9.,]+(?:余|多)?(?:万|亿)?元"
 ).split()
@@ -225,6 +228,12 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
             continue
         if kind == "Event" and not GENERIC_EVENT.sub("", stem):
             continue
+        venue = EVENT_VENUE.match(text, e) if kind == "Event" else None
+        if venue:
+            # 产销对接会（深圳站）: the venue in brackets belongs to the name; the name without it is another form.
+            mentions.append(Mention(Span(start, e, name), kind, name + venue.group(), f"{kind}:{name}{venue.group()}",
+                                    f"suffix-{suffix}-before-venue"))
+            e, name = venue.end(), name + venue.group()
         if kind == "School" and _generic(stem, start, NO_SPANS):
             continue
         if kind == "Government" and not _placed_body(name, start, regions, place_names):
@@ -244,6 +253,11 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
             # “甬凉同心·就业帮扶”春季专场招聘会 is also called by its quoted words alone.
             mentions.append(Mention(Span(start + 1, start + quoted.end() - 1, quoted.group(1)), kind, name,
                                     f"{kind}:{name}", f"suffix-{suffix}-quoted-part"))
+        slogan = ACTIVITY_TAIL.search(name) if kind == "Event" and not quoted else None
+        if slogan and slogan.start() >= SLOGAN_LENGTH:
+            # 凉山好物进佛山专场活动 is also called by its slogan alone.
+            mentions.append(Mention(Span(start, start + slogan.start(), name[:slogan.start()]), kind, name,
+                                    f"{kind}:{name}", f"suffix-{suffix}-slogan"))
     return mentions + _short_forms_of(mentions, unsure)
 
 
@@ -254,6 +268,10 @@ def _short_forms_of(named: list[Mention], unsure: list[Mention]) -> list[Mention
     return [m for m in unsure if (m.type, m.name) in tails]
 
 
+EVENT_VENUE = re.compile(r"[（(][\u4e00-\u9fff]{1,6}(?:站|专场|分会场|会场)[）)]")
+# The words a campaign's name may end in after its slogan (送岗下乡活动, 万企兴万村行动).
+ACTIVITY_TAIL = re.compile(r"(?:消费扶贫|消费帮扶|消费协作|网络|直播|带货|专场|系列|主题|宣传|公益|集中|推介)*(?:活动|行动)$")
+SLOGAN_LENGTH = 4
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
 OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "车间", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
