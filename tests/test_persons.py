@@ -24,3 +24,11 @@ def test_persons_named_before_what_they_do():
 def test_persons_never_words_credits_or_pronouns():
     found = persons("他说，还要再干。记者张国华报道。村民马上行动起来。全县一盘棋。医生查房很仔细。")
     assert not found
+
+
+def test_persons_after_the_words_reports_use_for_cadres_doctors_hosts_and_townsfolk():
+    found = persons("派驻干部何志远第一次进村。县医院来了主任医师冯雪梅和护士长郑丽。"
+                    "直播间里，主播许佳慧推荐了土蜂蜜。开店的老板黄建军是个热心人，退休市民罗秀珍也来捧场。"
+                    "实验中学副校长邵明挂任县一中校长。")
+    assert {"何志远", "冯雪梅", "郑丽", "许佳慧", "黄建军", "罗秀珍", "邵明"} <= set(found)
+    assert "何志远第" not in found

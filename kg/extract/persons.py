@@ -32,7 +32,9 @@ ROLES = ("副总经理 总经理 董事长 副董事长 总裁 经理 厂长 党
          "副旗长 旗长 副盟长 盟长 副镇长 镇长 副乡长 乡长 村长 村主任 嘎查长 副主席 主席 副院长 院长 副校长 校长 副总指挥 总指挥 "
          "组长 副组长 队长 副队长 教师 老师 医生 护士 村医 大夫 专家 村民 农民 牧民 果农 菜农 茶农 农户 贫困户 脱贫户 养殖户 "
          "种植户 种植大户 养殖大户 大户 老人 小伙 小伙子 姑娘 汉子 大姐 大嫂 大爷 妇女 绣娘 大学生 学生 负责人 工作人员 员工 "
-         "工人 技术员 致富带头人 创业者 理事长 会长 社长 场长 委员 常委 主管 翻译 班主任 店长 厨师 司机 代表").split()
+         "工人 技术员 致富带头人 创业者 理事长 会长 社长 场长 委员 常委 主管 翻译 班主任 店长 厨师 司机 代表 "
+         "干部 挂职干部 医师 主治医师 主任医师 护士长 主播 老板 教授 青年 市民 居民 游客 职工 女工 志愿者 讲师 "
+         "工程师 农艺师 带头人 党员 学员 店主 老乡").split()
 ROLE_RE = re.compile("|".join(sorted(ROLES, key=len, reverse=True)))
 # Common surnames, with 刀 and 岩 of Dai names; 和, 成 and 明 are left out, as they begin more words (和医生, 成长, 明显) than names.
 SURNAMES = set(
@@ -44,7 +46,7 @@ SURNAMES = set(
     "巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘"
     "满闻位厉伏薄拜海刀岩") | {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "令狐", "慕容", "长孙"}
 # Characters that cannot be the second or third character of a name: a verb or particle follows.
-AFTER_NAME = set("说讲告介表称指谈坦笑拉带陪等在对也还就都是的了和与及向为从将把被给让正已又欣激感深一患")
+AFTER_NAME = set("说讲告介表称指谈坦笑拉带陪等在对也还就都是的了和与及向为从将把被给让正已又欣激感深一患第首")
 # Words that describe the person named next (关滩沟村的…, 58岁的…, 苗族小伙…).
 PERSON_BEFORE = re.compile(r"(?:村|镇|乡|嘎查|社区|屯|组)的|岁的|[\u4e00-\u9fff]族(?=[\u4e00-\u9fff]{2})|名叫|叫作|"
                            r"女儿|儿子|妻子|丈夫|母亲|父亲|弟弟|妹妹|哥哥|姐姐")
