@@ -230,8 +230,10 @@ def _attach_locations(entities: dict[str, Entity], regions: _Regions) -> None:
             last = by_start[pos]
             pos = last.span.end
         # 南浔·广安…产业园 names two places jointly, not where it lies.
-        joined = last is not None and first.text[last.span.end - first.start] in "·—-、与和"
-        if last is not None and last.span.end < first.end and not joined:
+        if last is None or last.span.end >= first.end:
+            continue  # no place before the name, or the name is a place's name alone (a brand called 林俗)
+        joined = first.text[last.span.end - first.start] in "·—-、与和"
+        if not joined:
             entity.location = entities[last.key]
 
 

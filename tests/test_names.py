@@ -148,3 +148,13 @@ def test_names_events_start_after_dates_and_verbs_and_keep_their_slogan_and_venu
     assert found["静宁县苹果进京城系列活动"] == "Event" and "静宁县苹果进京城" in forms
     assert found["2021高原夏菜产销对接会（南京站）"] == "Event" and "2021高原夏菜产销对接会" in forms
     assert not any(n.startswith(("2019年", "兰州举行", "今年")) for n in forms)
+
+
+def test_names_products_by_quoted_brands_produce_and_lists_of_place_products():
+    found = names("展台上摆着“雪域红”红心苹果和“高原香”青稞挂面。“岷州当归”“陇西黄芪”也来了。"
+                  "定西市的会宁小米、通渭苦荞、陇西腊肉这些产品很受欢迎。他们还卖马铃薯、黑山羊等产品。"
+                  "镇里“搭台”特色水果节，好评如潮。")
+    assert found["雪域红"] == found["高原香"] == "Product"
+    assert found["岷州当归"] == found["陇西黄芪"] == "Product"
+    assert found["会宁小米"] == found["通渭苦荞"] == "Product"
+    assert "黑山羊" not in found and "搭台" not in found

@@ -87,12 +87,17 @@ PRODUCT_CUE = re.compile(r"[^，。；“”]{0,8}?(产品|特产|品牌|名优|
 PRODUCT_NOUN = ("苹果|梨|桃|杏|枣|柚|橙|柑|橘|芒果|葡萄|猕猴桃|樱桃|草莓|核桃|板栗|花椒|辣椒|生姜|大蒜|马铃薯|土豆|红薯|"
                 "玉米|小米|大米|红米|稻米|香米|面粉|挂面|岩脚面|粉丝|粉条|茶叶|红茶|绿茶|白茶|早茶|茶|咖啡|三七|天麻|当归|党参|黄芪|"
                 "枸杞|蜂蜜|牛肉|羊肉|猪肉|牦牛肉|羊羔肉|火腿|腊肉|香猪|土鸡|鸡蛋|黄牛|肉牛|牛|羊|猪|鸡|鸭|鹅|木耳|香菇|"
-                "菇|菌|酒|醋|火麻油|山茶油|菜籽油|百合|山楂|杂粮|荞麦|燕麦|青稞|藜麦|刺绣|银饰|蜡染|砚")
+                "菇|菌|酒|醋|火麻油|山茶油|菜籽油|百合|山楂|杂粮|荞麦|燕麦|青稞|藜麦|刺绣|银饰|蜡染|砚|蓝莓|石榴|香瓜|"
+                "椪柑|毛尖|普洱|葛粉|附子|姜糖|果酱|茶饼|粉条")
 PLACE_PRODUCT = re.compile(rf"(?!销售|采购|购买|认购|种植|种|养|发展|生产|加工|特色|优质)"
                            rf"(?:(?![的有在是和与及])[\u4e00-\u9fff]){{0,3}}?(?:{PRODUCT_NOUN})(?=走出|走进|走向|销往|卖到|卖进|进入|摆上|端上|"
                            rf"上市|出山|进京|热销|畅销|远销|、|等|和|”|[，。；])")
+# A brand in quotes before what it is (“水城春”早茶, “凉都弥你红”红心猕猴桃), and a quoted name ending in produce.
+BRAND_BEFORE_PRODUCE = re.compile(rf"(?:[\u4e00-\u9fff]{{0,2}}?)(?:{PRODUCT_NOUN})(?![\u4e00-\u9fff]{{0,2}}(?:基地|园|厂|车间|产业))")
+PRODUCE_AT_END = re.compile(rf"(?:{PRODUCT_NOUN})$")
 PRODUCT_VERB = re.compile(r"(种|养|卖|销售|推出|打造|品牌)$")
-PRODUCTS_AFTER_LIST = r"等(?:特色|农副|农特|农畜|名优|地方|优质|扶贫|农)*产品"
+PRODUCTS_AFTER_LIST = (r"(?:等|这些|这批)(?:[0-9一二三四五六七八九十百]+(?:多|余)?种)?(?:特色|农副|农特|农畜|名优|地方|优质|"
+                       r"扶贫|农)*产品")
 LIST_BEFORE_PRODUCTS = re.compile(
     rf"(?P<items>[\u4e00-\u9fff]{{2,8}}(?:、[\u4e00-\u9fff]{{2,8}})+){PRODUCTS_AFTER_LIST}")
 PRODUCT_LIST_END = re.compile(PRODUCTS_AFTER_LIST)
@@ -119,7 +124,7 @@ def extract_names(article: Article, regions: list[Mention], place_names=None, ta
     mentions += _agreements(text, mentions)
     mentions += _national_bodies(text, mentions)
     mentions += _documents(text)
-    mentions += _products(text, mentions + regions)
+    mentions += _products(text, mentions + regions, place_names)
     mentions += _place_products(text, regions, mentions)
     mentions += _quoted_activities(text, mentions)
     return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
@@ -465,8 +470,9 @@ def _product_lists(text: str) -> Iterator[re.Match]:
         searched_to = cue.end()
 
 
-def _products(text: str, taken: list[Mention]) -> list[Mention]:
-    """Quoted names in a list of products, after 种/卖, or a list ending in 等…产品."""
+def _products(text: str, taken: list[Mention], place_names=None) -> list[Mention]:
+    """Quoted names in a list of products, after 种/卖, before or ending in what they are
+    (“水城春”早茶, “容美茶”), or a list ending in 等…产品."""
     covered = {(m.span.start, m.span.end) for m in taken}
     out = []
     for m in QUOTED.finditer(text):
@@ -475,7 +481,9 @@ def _products(text: str, taken: list[Mention]) -> list[Mention]:
             continue
         tail = QUOTED_LIST_TAIL.match(text, m.end())
         in_list = tail and PRODUCT_CUE.match(text, tail.end())
-        if in_list or PRODUCT_VERB.search(text[max(0, m.start() - 4):m.start()]):
+        produce = BRAND_BEFORE_PRODUCE.match(text, m.end()) or (
+            len(name) >= 3 and PRODUCE_AT_END.search(name) and not GENERIC.match(name))
+        if in_list or produce or PRODUCT_VERB.search(text[max(0, m.start() - 4):m.start()]):
             out.append(Mention(Span(m.start(1), m.end(1), name), "Product", name,
                                f"Product:{name}", "quoted-product"))
     for m in _product_lists(text):
@@ -487,11 +495,18 @@ def _products(text: str, taken: list[Mention]) -> list[Mention]:
             start = pos - 1 - len(item)
             if not item or PRODUCT_GENERIC.match(item) or (start, start + len(item)) in covered:
                 continue
-            if len(item) < SPECIFIC_PRODUCT and not any(r.span.start == start for r in taken if r.place is not None):
+            if len(item) < SPECIFIC_PRODUCT and not any(r.span.start == start for r in taken if r.place is not None) \
+                    and not _named_for_a_place(item, place_names):
                 continue  # a kind of produce (羊肉, 核桃), not a product of a place or a maker
             out.append(Mention(Span(start, start + len(item), item), "Product", item,
                                f"Product:{item}", "list-before-products"))
     return out
+
+
+def _named_for_a_place(item: str, place_names) -> bool:
+    """盐源苹果: a division's name or short form, then produce."""
+    return bool(place_names and PRODUCE_AT_END.search(item)
+                and any(a == 0 and b <= len(item) - 2 for a, b in place_names.occurrences(item)))
 
 
 def _place_products(text: str, regions: list[Mention], taken: list[Mention]) -> list[Mention]:
