@@ -158,3 +158,8 @@ def test_names_products_by_quoted_brands_produce_and_lists_of_place_products():
     assert found["岷州当归"] == found["陇西黄芪"] == "Product"
     assert found["会宁小米"] == found["通渭苦荞"] == "Product"
     assert "黑山羊" not in found and "搭台" not in found
+
+
+def test_names_a_factory_called_by_a_place_alone_is_no_company():
+    found = names("他以前在广东的工厂、在福建厂里都干过。泾川县服装厂今年扩建。")
+    assert "福建厂" not in found

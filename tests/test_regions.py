@@ -86,3 +86,11 @@ def test_regions_two_character_county_where_its_city_is_named_and_the_tagger_rea
     article = clean("标题\n定西市已建成县级电商中心。", "t.txt", "t.txt")
     mentions, _ = extract_regions(article, shared(), Tagger(article.text))
     assert "成县" not in {m.name for m in mentions}
+
+
+def test_regions_short_forms_listed_beside_a_known_sibling_and_provinces_the_tagger_reads():
+    from kg.extract.tagger import Tagger
+    article = clean("标题\n安顺市的务工人员来自紫云县、镇宁、关岭、普定等县。他以前在浙江打过工。", "t.txt", "t.txt")
+    mentions, _ = extract_regions(article, shared(), Tagger(article.text))
+    names = {m.name for m in mentions}
+    assert {"镇宁布依族苗族自治县", "关岭布依族苗族自治县", "普定县", "浙江省"} <= names

@@ -243,6 +243,9 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
             continue
         if kind == "Government" and not _placed_body(name, start, regions, place_names):
             continue
+        if kind == "Enterprise" and all(_inside(i, regions) for i in range(start, e - len(suffix))) \
+                and not re.search(r"[省市县区州旗]$", stem):
+            continue  # 在福建厂里: a factory somewhere, not a company's name
         mention = Mention(Span(start, e, name), kind, name, f"{kind}:{name}", f"suffix-{suffix}")
         if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions) and \
                 not (suffix in TAGGED_SUFFIXES and _tagged_proper(tagger, text, start, e)):

@@ -9,8 +9,11 @@ Names are ambiguous in three ways, and each has its rule:
   named too, because the short form is a parent of a division the article
   names, because it stands directly before a division it contains
   (甘肃平凉崆峒区), because the article names the city or province it lies in
-  (昌平 in a report that names 北京; 礼县 in one that names 陇南), or because it is long enough to name
-  one division only (西双版纳, 科左中旗);
+  (昌平 in a report that names 北京; 礼县 in one that names 陇南), because it
+  is listed beside a division of the same city or province (紫云、镇宁、关岭
+  once one of them is known), or because it is long enough to name one
+  division only (西双版纳, 科左中旗); a province's short form (浙江) where
+  the tagger reads a place;
 * written forms that are as sure as the full name (临夏州, 积石山县) count
   as full names;
 * towns and villages: looked up only inside the counties the article is
@@ -34,6 +37,7 @@ TOWN_AFTER_COUNTY = re.compile(
     r"(?:镇|乡|街道|新区|开发区))(?!府|镇|村民|干部|政府)")
 # A short form run into one of these names a landform or area, not the division (河西走廊).
 LANDFORM_AFTER = re.compile(r"走廊|平原|盆地|高原|山脉|山区|流域|沿线|片区|地区|大地")
+LIST_MARK = re.compile(r"、|和|及|与")
 NOT_TOWN = re.compile(r"乡镇|城乡|家乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|[的了和与在是为向从把被将对]")
 
 
@@ -122,8 +126,9 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
     docstring), the strongest support first: a name the article writes in full or that
     contains one it names, then the division written right after, then the division it
     lies in (for a name of three characters or more: two may be a word, 白银 in 真金白银),
-    then its province or city where the tagger reads the words as a place, then a name long
-    enough to be unambiguous."""
+    then its province or city where the tagger reads the words as a place (a province's short
+    form needs only the tagger), then a sibling listed beside it, then a name long enough to be
+    unambiguous."""
     confirmed = {h.chosen for h in hits if h.chosen}
     verdicts: dict[str, bool] = {}
 
@@ -149,10 +154,14 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
             if not backed and len(hit.surface) >= DISTINCT_SHORT:
                 backed = [p for p in hit.weak if _parent_named(p, confirmed, gaz)]
                 rule = "gazetteer-short-in-named-region"
-            in_named = [p for p in hit.weak if p.level > 1 and (gaz.province(p) in confirmed or _parent_named(
-                p, confirmed, gaz))]
+            in_named = [p for p in hit.weak if p.level == 1 or gaz.province(p) in confirmed or _parent_named(
+                p, confirmed, gaz)]
             if not backed and tagger is not None and in_named and tagged_place(hit):
                 backed, rule = in_named, "gazetteer-short-tagged-place"
+            if not backed:
+                backed = [p for p in hit.weak if any(p.level == n.chosen.level and p.parent == n.chosen.parent
+                                                     for n in _listed_beside(hits, i, text))]
+                rule = "gazetteer-short-listed-with-sibling"
             if not backed and len(hit.surface) >= DISTINCT_SHORT and len(set(hit.weak)) == 1 \
                     and not ZONE.search(hit.weak[0].name):
                 backed, rule = hit.weak, "gazetteer-short-distinct"
@@ -161,6 +170,16 @@ def _accept_short_forms(hits: list[_Hit], gaz: Gazetteer, text: str, tagger: Tag
                 hit.rule = rule if hit.surface not in gaz.former_names else "gazetteer-former-name"
                 confirmed.add(hit.chosen)
                 changed = True
+
+
+def _listed_beside(hits: list[_Hit], i: int, text: str) -> list[_Hit]:
+    """The chosen divisions written right before and after hit i in a list (紫云、镇宁、关岭)."""
+    around = []
+    if i > 0 and hits[i - 1].chosen and LIST_MARK.fullmatch(text, hits[i - 1].end, hits[i].start):
+        around.append(hits[i - 1])
+    if i + 1 < len(hits) and hits[i + 1].chosen and LIST_MARK.fullmatch(text, hits[i].end, hits[i + 1].start):
+        around.append(hits[i + 1])
+    return around
 
 
 def _mention(hit: _Hit, rule: str) -> Mention:
