@@ -163,3 +163,9 @@ def test_names_products_by_quoted_brands_produce_and_lists_of_place_products():
 def test_names_a_factory_called_by_a_place_alone_is_no_company():
     found = names("他以前在广东的工厂、在福建厂里都干过。泾川县服装厂今年扩建。")
     assert "福建厂" not in found
+
+
+def test_names_a_department_called_by_its_level_alone():
+    found = names("会上，区发展改革委、区卫生健康委和旗人社局作了发言。县政府也派了人。")
+    assert found["区发展改革委"] == found["区卫生健康委"] == found["旗人社局"] == "Government"
+    assert "县政府" not in found

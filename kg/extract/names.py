@@ -224,7 +224,8 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
         name = _trim(text[start:e])
         start = e - len(name)
         stem = name[: -len(suffix)]
-        if len(stem) < 2 or NOT_NAMES.search(name) or not re.search(r"[\u4e00-\u9fff]{2}", stem):
+        level_body = kind == "Government" and stem in LEVELS and suffix not in GENERIC_BODIES  # 县教委, 区发展改革委
+        if not level_body and (len(stem) < 2 or NOT_NAMES.search(name) or not re.search(r"[\u4e00-\u9fff]{2}", stem)):
             continue
         places_name_it = kind != "Project" or suffix not in DESCRIPTIVE_SUFFIXES
         if kind in ("Project", "Enterprise", "Organization") and (
@@ -280,6 +281,9 @@ EVENT_VENUE = re.compile(r"[（(][\u4e00-\u9fff]{1,6}(?:站|专场|分会场|会
 # The words a campaign's name may end in after its slogan (送岗下乡活动, 万企兴万村行动).
 ACTIVITY_TAIL = re.compile(r"(?:消费扶贫|消费帮扶|消费协作|网络|直播|带货|专场|系列|主题|宣传|公益|集中|推介)*(?:活动|行动)$")
 SLOGAN_LENGTH = 4
+LEVELS = set("省市县区州旗盟镇乡")
+# Bodies every place has: 县政府 alone is the article's county's government, a form of a name, not one.
+GENERIC_BODIES = {"人民政府", "政府", "委员会", "办公室", "办公厅", "人大", "政协", "指挥部", "工作组", "工作队", "领导小组"}
 # Suffixes that also end plain words for a kind of place (服装厂, 电子厂, 物流公司): a name with
 # one is a name only where something singles it out.
 OPEN_SUFFIXES = {"厂", "工厂", "公司", "园", "车间", "小镇", "专列", "专车", "直通车", "基金", "助学金", "书屋", "培训班", "专区",
