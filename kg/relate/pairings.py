@@ -144,10 +144,11 @@ def _helps_down(ctx: Context, helper: Entity, assisted: Entity) -> bool:
 
 def _rank_down(ctx: Context, a: Entity, b: Entity) -> bool:
     """A link verb written between two divisions pairs them whatever their ranks, as long as the
-    helper is not below the one it helps (宁海县牵手望谟县麻山镇)."""
+    helper is not below the one it helps (宁海县牵手望谟县麻山镇), save a town or street that helps a
+    whole county (东莞's towns each took one in 昭通)."""
     helper, assisted = (a, b) if ctx.side(a) == "helper" else (b, a)
     rh, ra = _rank(ctx, helper), _rank(ctx, assisted)
-    return rh is not None and ra is not None and rh <= ra
+    return rh is not None and ra is not None and (rh <= ra or (rh == 4 and ra == 3))
 
 
 def _readings(ctx: Context, chain: Chain) -> list[Entity]:
@@ -241,7 +242,8 @@ def _starts_a_name(ctx: Context, chain: Chain) -> bool:
 
 
 def _joined(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[PairFound]:
-    """X与Y (建立…关系), X与A、B (签下协议), A、B分别与C、D (one to one), X、Y两地, X·Y."""
+    """X与Y (建立…关系), X与A、B (签下协议), A、B分别与C、D and A、B与C、D分别… (one to one),
+    X、Y两地, X·Y."""
     for i, left in enumerate(chains[:-1]):
         right = chains[i + 1]
         gap = ctx.text[left.end:right.start].strip()
@@ -251,7 +253,7 @@ def _joined(ctx: Context, sentence: Sentence, chains: list[Chain]) -> Iterator[P
         if joined:
             lefts, rights = _list_to(ctx, chains, i), _list_from(ctx, chains, i + 1)
             if gap.startswith("分别") or "分别" in ctx.text[lefts[0].start - 4:lefts[0].start] or \
-                    gap.endswith(("分别与", "分别和", "分别同")):
+                    gap.endswith(("分别与", "分别和", "分别同")) or ctx.text.startswith("分别", rights[-1].end):
                 pairs = list(zip(lefts, rights)) if len(lefts) == len(rights) else []
             elif len(lefts) == 1:
                 pairs = [(left, r) for r in rights]
