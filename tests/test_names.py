@@ -169,3 +169,12 @@ def test_names_a_department_called_by_its_level_alone():
     found = names("会上，区发展改革委、区卫生健康委和旗人社局作了发言。县政府也派了人。")
     assert found["区发展改革委"] == found["区卫生健康委"] == found["旗人社局"] == "Government"
     assert "县政府" not in found
+
+
+def test_names_project_titles_with_construction_centres_by_what_they_do_and_pavilions():
+    found = names("泾川县王村镇朱家涧村蔬菜大棚建设项目已完工。县医院卒中中心挂牌，县劳务协作培训中心开班，"
+                  "县农产品展销中心开业。泾川县职业技术教育中心招生。展会的甘肃馆人气很旺。")
+    assert found["泾川县王村镇朱家涧村蔬菜大棚建设项目"] == "Project"
+    assert found["县劳务协作培训中心"] == "Organization"
+    assert found["泾川县职业技术教育中心"] == "School"
+    assert "甘肃馆" not in found

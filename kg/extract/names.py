@@ -20,9 +20,10 @@ from .tagger import Tagger
 SUFFIX_TYPES = {
     "Enterprise": "有限责任公司 股份有限公司 有限公司 分公司 公司 集团 酒业 木业 药业 乳业 茶业 电机 "
                   "电器 实业 食品厂 工厂 厂",
-    "Organization": "专业合作社 合作社 工作站 协会 商会 联合会 基金会 研究院 研究所 工商联 红十字会 慈善总会 慈善会 "
+    "Organization": "专业合作社 合作社 工作站 服务站 协会 商会 联合会 基金会 研究院 研究所 工商联 红十字会 慈善总会 慈善会 "
+                    "培训中心 服务中心 研究中心 胸痛中心 卒中中心 创伤中心 帮扶中心 分中心 "
                     "总会 促进会 联盟 老乡之家 电视总台 总台",
-    "School": "职业技术学校 职业中学 中学 小学 大学 学院 学校 幼儿园",
+    "School": "职业技术学校 职业技术教育中心 职教中心 职业中学 中学 小学 大学 学院 学校 幼儿园",
     "Hospital": "妇幼保健院 人民医院 中医院 医院 卫生院 保健院",
     "Government": "人民政府 政府 委员会 办公室 办公厅 扶贫办 协作办 支援办 交流办 政协 人大 管委会 指挥部 工作组 工作队 "
                   "联络组 领导小组 组织部 统战部 宣传部 人武部 厅 局 教委 发改委 发展改革委 卫健委 卫生健康委 卫生计生委 "
@@ -193,7 +194,7 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
 
 
 QUOTE_SPAN = re.compile(r"“[^“”]*”")
-FACILITY_WORDS = {"展销", "展示", "销售"}
+FACILITY_WORDS = {"展销", "展示", "销售", "建设"}
 LEGAL_END = re.compile(r"有限责任公司|股份有限公司|有限公司")
 
 
@@ -244,9 +245,9 @@ def _suffix_names(text: str, regions: _Spans, place_names=None, tagger: Tagger |
             continue
         if kind == "Government" and not _placed_body(name, start, regions, place_names):
             continue
-        if kind == "Enterprise" and all(_inside(i, regions) for i in range(start, e - len(suffix))) \
+        if (kind == "Enterprise" or suffix == "馆") and all(_inside(i, regions) for i in range(start, e - len(suffix))) \
                 and not re.search(r"[省市县区州旗]$", stem):
-            continue  # 在福建厂里: a factory somewhere, not a company's name
+            continue  # 在福建厂里, 展会的云南馆: a factory or a fair's pavilion somewhere, not a name
         mention = Mention(Span(start, e, name), kind, name, f"{kind}:{name}", f"suffix-{suffix}")
         if suffix in OPEN_SUFFIXES and not _singled_out(text, name, start, regions) and \
                 not (suffix in TAGGED_SUFFIXES and _tagged_proper(tagger, text, start, e)):
