@@ -178,3 +178,8 @@ def test_names_project_titles_with_construction_centres_by_what_they_do_and_pavi
     assert found["县劳务协作培训中心"] == "Organization"
     assert found["泾川县职业技术教育中心"] == "School"
     assert "甘肃馆" not in found
+
+
+def test_names_a_factory_building_or_building_a_factory_is_no_company():
+    found = names("第二期5万平方米标准化厂房正在建设。多家企业在泾川县建厂设点，厂区很大。")
+    assert not any(n.endswith("厂") for n in found)

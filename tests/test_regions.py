@@ -94,3 +94,8 @@ def test_regions_short_forms_listed_beside_a_known_sibling_and_provinces_the_tag
     mentions, _ = extract_regions(article, shared(), Tagger(article.text))
     names = {m.name for m in mentions}
     assert {"镇宁布依族苗族自治县", "关岭布依族苗族自治县", "普定县", "浙江省"} <= names
+
+
+def test_regions_a_bare_zone_word_or_two_places_town_is_no_town():
+    found, _ = regions("标题\n南京市江宁区的乡镇（街道、开发区）都有结对。江宁与靖远县两地镇村结对。")
+    assert not any(t == "Town" for _, _, t in found)

@@ -66,7 +66,7 @@ MAX_NAME = 30
 # Words that end in a suffix character but name nothing.
 NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
                        r"^[^“”]{0,2}(食|书|饭|旅|宾|博物|图书|场|展览|纪念)馆$|^(中|重|核|市|圆|同)心$|"
-                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$|[开建进入]园$")
+                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$|[开建进入]园$|[建办设开进入]厂$")
 # Words that describe rather than name: a project called only by them is no name.
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
@@ -194,6 +194,7 @@ def _name_start(text: str, suffix_start: int, protected: _Spans) -> int:
 
 
 QUOTE_SPAN = re.compile(r"“[^“”]*”")
+WORD_GOES_ON = re.compile(r"房|区|址|矿")
 FACILITY_WORDS = {"展销", "展示", "销售", "建设"}
 LEGAL_END = re.compile(r"有限责任公司|股份有限公司|有限公司")
 
@@ -203,6 +204,8 @@ def _suffix_matches(text: str) -> list[tuple[int, int, str, str]]:
     found = []
     for m in SUFFIX_RE.finditer(text):
         start, end = m.span()
+        if WORD_GOES_ON.match(text, end) and text[start:end] in ("厂", "工厂"):
+            continue  # 厂房, 厂区: the word goes on
         for inner in range(start + 1, end):
             longer = SUFFIX_RE.match(text, inner)
             if longer and longer.end() > end:

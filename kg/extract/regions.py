@@ -38,7 +38,9 @@ TOWN_AFTER_COUNTY = re.compile(
 # A short form run into one of these names a landform or area, not the division (河西走廊).
 LANDFORM_AFTER = re.compile(r"走廊|平原|盆地|高原|山脉|山区|流域|沿线|片区|地区|大地")
 LIST_MARK = re.compile(r"、|和|及|与")
-NOT_TOWN = re.compile(r"乡镇|城乡|家乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|[的了和与在是为向从把被将对]")
+# Zones the gazetteer lists as towns under a bare kind's name (开发区 of 某县): the word names any zone.
+GENERIC_ZONE = re.compile(r"(?:经济技术|经济|高新技术)?(?:开发区|工业园区|园区|高新区|新区)")
+NOT_TOWN = re.compile(r"乡镇|城乡|家乡|故乡|下乡|返乡|老乡|异乡|贫困|产业|园区|社区|两地|双方|[的了和与在是为向从把被将对]")
 
 
 @dataclass
@@ -192,7 +194,7 @@ def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
                        taken: list[tuple[int, int]]) -> list[Mention]:
     """Towns and villages of the article's counties."""
     lexicon = SmallLexicon.union(gaz.local_lexicon(code) for code in counties)
-    found = list(longest_matches(text, lexicon, taken=taken))
+    found = [f for f in longest_matches(text, lexicon, taken=taken) if not GENERIC_ZONE.fullmatch(f[2])]
     places = gaz.local_places_named(counties, {word for _, _, word in found}) if found else {}
     town_mentions: dict[int, list[Mention]] = {}
     for start, end, word in found:
