@@ -183,3 +183,10 @@ def test_names_project_titles_with_construction_centres_by_what_they_do_and_pavi
 def test_names_a_factory_building_or_building_a_factory_is_no_company():
     found = names("第二期5万平方米标准化厂房正在建设。多家企业在泾川县建厂设点，厂区很大。")
     assert not any(n.endswith("厂") for n in found)
+
+
+def test_names_listed_companies_beside_places_and_descriptions():
+    found = names("园区引进天津宝迪、江苏雨润、北京首农等肉类和乳品加工企业。"
+                  "产品进了上海、杭州两地300多家商超。江宁街道及辖区两家企业捐了款。")
+    assert {"天津宝迪", "江苏雨润", "北京首农"} <= set(found)
+    assert not any(n.endswith("两地") for n in found) and "辖区" not in found

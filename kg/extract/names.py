@@ -66,7 +66,7 @@ MAX_NAME = 30
 # Words that end in a suffix character but name nothing.
 NOT_NAMES = re.compile(r"(格|布|大|结|开|全|当|骗|时|党|药|书)局$|^(网|车|第[一二三四五六七八九十]+|加油|驿)站$|"
                        r"^[^“”]{0,2}(食|书|饭|旅|宾|博物|图书|场|展览|纪念)馆$|^(中|重|核|市|圆|同)心$|"
-                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$|[开建进入]园$|[建办设开进入]厂$")
+                       r"(公|花|菜|果|家|校|乐|庄|田|茶|竹|桃|梨|校)园$|^[^“”]{0,3}(活动|行动|仪式)$|[开建进入]园$|[建办设开进入出]厂$")
 # Words that describe rather than name: a project called only by them is no name.
 # Project suffixes that need more than a place name before them (麦积项目 is no name;
 # 古浪县产业园 is).
@@ -359,7 +359,7 @@ def _party_committees(text: str, regions: list[Mention]) -> list[Mention]:
 LISTED = re.compile(
     r"(?:(?P<items>{0}(?:、{0})+)(?:等(?:{1})?|{1})|(?P<pair>{0}(?:和|及|与){0})(?:等(?:两|二|2)家|两家|二家|2家))".format(
         r"(?:(?!等)[\u4e00-\u9fff]){2,12}", r"(?:[0-9]+|[一二两三四五六七八九十几多]+)(?:余|多)?(?:家|个|所|处)") +
-    r"(?:(?![了进到在是也都被把卖买和与及的])[\u4e00-\u9fff]){0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
+    r"(?:(?![了进到在是也都被把卖买的])[\u4e00-\u9fff]){0,12}?(?P<kind>企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区)")
 LISTED_KIND = re.compile(r"企业|公司|工厂|厂家|商超|超市|合作社|学校|院校|医院|景点|景区")
 LISTED_TYPES = {"企业": "Enterprise", "公司": "Enterprise", "工厂": "Enterprise", "厂家": "Enterprise",
                 "商超": "Enterprise", "超市": "Enterprise", "合作社": "Organization", "学校": "School",
@@ -375,22 +375,35 @@ def _lists_before_kinds(text: str) -> Iterator[re.Match]:
         searched_to = kind.end()
 
 
+PLACES_WORD = re.compile(r"两地|各地|等地|两省|两市|两县|两区")
+PLACE_END = re.compile(r"(?:街道|镇|乡|村|社区|嘎查|县|区|市|州|旗|盟|省)$")
+
+
 def _listed_names(text: str, regions: _Spans, found: list[Mention]) -> list[Mention]:
+    """Items of a list before their kind (海尔、海信等企业), but none of a pair one of whose
+    items is a place (罗山街道及辖区两家企业), nor places written as such (天津、北京两地…商超)."""
     taken = _Spans(len(text), [(m.span.start, m.span.end) for m in found])
     out = []
     for m in _lists_before_kinds(text):
         kind = LISTED_TYPES[m["kind"]]
         group = "items" if m["items"] else "pair"
         pos = m.start(group)
+        listed = []
         for item in re.split(r"、|和|及|与", m[group]):
             item_end = pos + len(item)
             item = _list_item(item)
             start = item_end - len(item)
             pos = item_end + 1
-            if len(item) < 2 or _inside(start, regions) or _inside(start, taken) or _generic(item, start, NO_SPANS):
+            if len(item) < 2 or all(_inside(i, regions) for i in range(start, item_end)) or PLACE_END.search(item):
+                if group == "pair":
+                    listed = []
+                    break
                 continue
-            out.append(Mention(Span(start, item_end, item), kind, item, f"{kind}:{item}", "listed-before-kind",
-                               confidence=0.8))
+            if _inside(start, taken) or _generic(item, start, NO_SPANS) or PLACES_WORD.search(item):
+                continue
+            listed.append(Mention(Span(start, item_end, item), kind, item, f"{kind}:{item}", "listed-before-kind",
+                                  confidence=0.8))
+        out += listed
     return out
 
 
