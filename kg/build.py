@@ -1,9 +1,13 @@
-"""The main job: report files in, a graph out (files, an embedded store or an endpoint).
+"""The main job: report files in, a graph out (a build folder, an embedded store or an endpoint).
 
-With the default memory store the build is a pure function of its input:
-every file in the output folder is computed in memory first, then written
-into a folder beside it that takes its place in one rename, so a failed or
-killed build leaves the last build whole, never a mix of two.
+A build folder (``--out``) is a pure function of the input: graph.ttl,
+graph.trig and graph.html, and the Oxigraph store (graph.db) that later
+commands query, are written into a folder beside it that takes its place in
+one rename, so a failed or killed build leaves the last build whole, never a
+mix of two.  Each report is extracted and checked against the SHACL shapes
+in a worker process; the main process loads the reports' triples into the
+store as they come and keeps them as text (kg.rdftext), from which the
+files are written: no rdflib graph is made.
 
 With a persistent store (oxigraph:PATH, sparql:URL) the build is
 incremental: each report is its own named graph, named by a hash of its text,
@@ -18,29 +22,28 @@ drops them when asked to prune.
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from rdflib import Graph
 
 from . import gazetteer
 from .explain import explain_tsv
-from .formats import replace_folder, serialize, union
+from .formats import new_folder, replace_folder, serialize
 from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
-from .rdf import ReportNTriples, article_iri, article_ntriples, to_dataset
+from .rdf import ReportNTriples, article_iri, article_ntriples
+from .rdftext import Quads, parse_ntriples_lines
 from .read import MAX_SIZE, file_digest, iter_inputs, read_article
-from .stores import Store, StoredReport, is_persistent, open_store
-from .validate import Violation, validate
+from .stores import DERIVED, FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
+from .validate import Violation, check_ntriples
 from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
 # Every file a build may write: one that this build does not write is not kept from the last.
-BUILD_FILES = (*OUTPUTS, "graph.html", "explain.tsv")
+BUILD_FILES = (*OUTPUTS, "graph.html", "explain.tsv", FolderStore.DB)
 STORE_BATCH = 50  # reports written to a persistent store at once
 IN_FLIGHT = 200  # reports a parallel build extracts ahead of writing
 
@@ -79,8 +82,9 @@ class _Outcome:
 
     path: Path
     summary: _Summary | None = None
-    extraction: Extraction | None = None  # memory builds keep the whole extraction
-    ntriples: ReportNTriples | None = None  # what store builds send of the report
+    extraction: Extraction | None = None  # kept for explain.tsv
+    ntriples: ReportNTriples | None = None  # the report's triples
+    violations: list[Violation] = field(default_factory=list)  # of the SHACL shapes, in its graph
     stored: str | None = None  # the graph the store holds already for this file
     error: KgError | None = None
 
@@ -92,8 +96,9 @@ class _Job:
 
     graphs: frozenset[str] = frozenset()
     digests: dict[str, str] = field(default_factory=dict)  # file digest -> report graph
-    keep_extraction: bool = True
+    keep_extraction: bool = False
     max_size: int = MAX_SIZE
+    check_shapes: bool = True
 
 
 _job = _Job()
@@ -123,7 +128,9 @@ def _process(path: Path) -> _Outcome:
                        Counter(pairings=len(extraction.pairings), money=len(extraction.money),
                                quantities=len(extraction.quantities)),
                        list(article.warnings) + extraction.warnings)
-    return _Outcome(path, summary, extraction if _job.keep_extraction else None, article_ntriples(extraction))
+    ntriples = article_ntriples(extraction)
+    violations = check_ntriples(ntriples.derived + ntriples.stated) if _job.check_shapes else []
+    return _Outcome(path, summary, extraction if _job.keep_extraction else None, ntriples, violations)
 
 
 def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
@@ -157,15 +164,32 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
     if out is not None and out.exists() and not out.is_dir():
         raise KgError(out, "output path exists and is not a folder")
     persistent = is_persistent(store)
+    if store is not None and not persistent:
+        raise KgError(f"--store {store}", "a build writes oxigraph:PATH or sparql:URL; a build folder is --out")
     if prune and not persistent:
         raise KgError("--prune", "works on a persistent --store; a build folder is made anew from its inputs")
     target = open_store(store, create=True) if persistent else None
     if target is None and out is None:
         raise KgError("--out", "give an output folder, or a persistent --store")
+    staged = new_folder(out) if out is not None else None
+    try:
+        _build(files, out, staged, target, report, _Job(keep_extraction=explain, max_size=max_size,
+                                                         check_shapes=check_shapes),
+               keep_going, jobs, progress, prune)
+    finally:
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
+    return report
+
+
+def _build(files: list[Path], out: Path | None, staged: Path | None, target: Store | None, report: BuildReport,
+           job: _Job, keep_going: bool, jobs: int, progress, prune: bool) -> None:
     held = target.reports() if target is not None else []
-    keep = target is None or out is not None
-    job = _Job(frozenset(r.graph for r in held), {r.digest: r.graph for r in held if r.digest}, keep, max_size)
+    job = replace(job, graphs=frozenset(r.graph for r in held), digests={r.digest: r.graph for r in held if r.digest})
+    folder = OxigraphStore(str(staged / FolderStore.DB), create=True) if staged is not None else None
+    quads = Quads() if folder is not None and target is None else None  # what the folder's files are made of
     extractions: list[Extraction] = []
+    violations: set[Violation] = set()
     seen: set[tuple[str, str]] = set()
     yielded: set[str] = set()  # the graphs of the reports the inputs yield
     unread = 0
@@ -183,69 +207,64 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
             yielded.add(outcome.stored)
         else:
             _count(report, outcome.summary, seen)
+            violations.update(outcome.violations)
             yielded.add(outcome.ntriples.graph)
-            if target is not None:
-                batch.append(outcome)
-                if len(batch) >= STORE_BATCH:
-                    _store(target, batch, report)
-                    batch = []
-            if keep:
+            batch.append(outcome)
+            if quads is not None:
+                nt = outcome.ntriples
+                quads.add(f"<{nt.graph}>", parse_ntriples_lines(nt.derived + nt.stated))
+            if len(batch) >= STORE_BATCH:
+                _store(target, folder, batch, report)
+                batch = []
+            if job.keep_extraction:
                 extractions.append(outcome.extraction)
     if not report.articles and not report.unchanged:
         raise KgError(files[0], "no report could be read")
+    _store(target, folder, batch, report)
+    report.violations = sorted(violations)
     if target is not None:
-        _store(target, batch, report)
         _prune(target, sorted(job.graphs - yielded), report, prune, unread)
         target.close()
-        if out is None and not check_shapes:
-            return report
-        ds = target.dataset()
-    else:
-        ds = to_dataset(extractions)
-    graph = union(ds)
-    report.triples = len(graph)
-    contents: dict[str, bytes] = {}
-    with _validation(graph if check_shapes else None) as violations:
-        if out is not None:
-            contents = {name: serialize(ds, fmt) for name, fmt in OUTPUTS.items()}
-            contents["graph.html"] = render_page(select(to_networkx(graph))).encode("utf-8")
-            if explain:
-                contents["explain.tsv"] = explain_tsv(extractions)
-        report.violations = violations()
-    if out is not None:
-        replace_folder(out, contents, BUILD_FILES)
-        report.written = [out / name for name in contents]
-    return report
-
-
-_graph_to_validate: Graph | None = None
-
-
-def _validate_inherited() -> list[Violation]:
-    return validate(_graph_to_validate)
-
-
-@contextmanager
-def _validation(graph: Graph | None) -> Iterator[Callable[[], list[Violation]]]:
-    """SHACL validation in a forked child while this process renders the outputs; call what
-    this yields for the violations.  The child inherits the graph instead of receiving it
-    pickled, and sends back only the violations."""
-    global _graph_to_validate
-    if graph is None:
-        yield list
+        if folder is not None:
+            quads = target.quads()
+            _copy(quads, folder)
+    if folder is None:
         return
-    _graph_to_validate = graph
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            yield pool.apply_async(_validate_inherited).get
-    finally:
-        _graph_to_validate = None
+    folder.close()
+    report.triples = len(quads.union())
+    contents = {name: serialize(quads, fmt) for name, fmt in OUTPUTS.items()}
+    contents["graph.html"] = render_page(select(to_networkx(quads))).encode("utf-8")
+    if job.keep_extraction:
+        contents["explain.tsv"] = explain_tsv(extractions)
+    replace_folder(out, contents, BUILD_FILES, new=staged)
+    report.written = [out / name for name in contents]
 
 
-def _store(store: Store, batch: list[_Outcome], report: BuildReport) -> None:
-    if batch:
+def _copy(quads: Quads, folder: OxigraphStore) -> None:
+    """Load another store's reports into a build folder's store, a batch at a time."""
+    names = sorted(quads.graphs)
+    for start in range(0, len(names), STORE_BATCH):
+        folder.replace_graphs([_report_ntriples(g, quads.graphs[g]) for g in names[start:start + STORE_BATCH]])
+
+
+def _report_ntriples(graph: str, triples) -> ReportNTriples:
+    """A report's graph split as a store keeps it: its mentions and facts, and the rest."""
+    derived = {s for s, p, o in triples if p == DERIVED and o == graph}
+    lines: dict[bool, list[str]] = {True: [], False: []}
+    for s, p, o in triples:
+        lines[s in derived].append(f"{s} {p} {o} .\n")
+    return ReportNTriples(graph[1:-1], "".join(lines[True]), "".join(lines[False]))
+
+
+def _store(store: Store | None, folder: OxigraphStore | None, batch: list[_Outcome], report: BuildReport) -> None:
+    """Write a batch of reports to the persistent store, or else to the build folder's store."""
+    if not batch:
+        return
+    if store is not None:
         store.replace_graphs([o.ntriples for o in batch])
         report.loaded += len(batch)
+    elif folder is not None:
+        folder.replace_graphs([o.ntriples for o in batch])
 
 
 def _prune(store: Store, absent: list[str], report: BuildReport, prune: bool, unread: int) -> None:

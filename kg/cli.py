@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .model import KgError
 
-STORE_HELP = "where the graph lives: memory (default, the build folder), oxigraph:PATH or sparql:URL"
+STORE_HELP = ("where the graph lives: the build folder's store (default), memory (rdflib over the folder's "
+              "graph.trig), oxigraph:PATH or sparql:URL")
 
 
 def _progress(i: int, total: int, path: Path) -> None:
@@ -149,10 +150,10 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def cmd_export(args) -> int:
-    from .formats import format_of, serialize, write_atomic
+    from .formats import format_of, write_atomic
 
     fmt = format_of(args.out, args.format) if args.out else args.format or "ttl"
-    data = serialize(_open(args).dataset(), fmt)
+    data = _open(args).serialize(fmt)
     if args.out:
         write_atomic(args.out, data)
     else:
@@ -161,10 +162,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .formats import union
-    from .validate import validate
+    from .validate import check_store
 
-    violations = validate(union(_open(args).dataset()))
+    violations = check_store(_open(args))
     for v in violations:
         print(f"{v.focus} {v.path}: {v.message}")
     print(f"SHACL violations: {len(violations)}")
@@ -206,11 +206,10 @@ def cmd_eval(args) -> int:
 
 
 def cmd_view(args) -> int:
-    from .formats import union
     from .netx import to_networkx
     from .view import select, write_page
 
-    graph = to_networkx(union(_open(args).dataset()))
+    graph = to_networkx(_open(args).quads())
     types = {t.strip() for t in args.types.split(",") if t.strip()} if args.types else None
     drawn = select(graph, focus=args.focus, depth=args.depth, types=types, unfold=args.unfold)
     out = args.out or (args.graph / "view.html")
@@ -251,7 +250,9 @@ def cmd_serve(args) -> int:
 
     limits = Limits(workers=args.workers, queue=args.queue, timeout=args.timeout, memory_mb=args.memory)
     settings = Settings(allow_update=args.allow_update, limit=args.limit, limits=limits)
-    serve(args.store, args.graph, args.host, args.port, settings)
+    # Updates to a build folder change a copy in memory, never the folder: rdflib holds it.
+    store = args.store or ("memory" if args.allow_update else None)
+    serve(store, args.graph, args.host, args.port, settings)
     return 0
 
 

@@ -1,11 +1,11 @@
 """Output formats for the graph, by name, and files written whole or not at all.
 
 Every serialisation is deterministic: the same graph gives the same bytes.
-rdflib's Turtle writer sorts subjects and predicates; its N-Triples and
-N-Quads come out in set order, so their lines are sorted here; its TriG and
-JSON-LD writers follow the store's graph order, so TriG is written graph by
-graph with the Turtle writer and JSON-LD's node lists are sorted.  A format is
-its writer: add one to ``FORMATS``; a file's suffix is the name of its format.
+Turtle, TriG, N-Triples and N-Quads are written by ``kg.rdftext`` from the
+triples as text, byte for byte what rdflib's writers gave and many times
+faster; JSON-LD is rdflib's, with its node lists sorted.  A format is its
+writer, a function of the dataset (``kg.rdftext.Quads``, each report's whole
+graph): add one to ``FORMATS``; a file's suffix is the name of its format.
 """
 from __future__ import annotations
 
@@ -20,35 +20,18 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from . import rdftext
 from .model import KgError
-
-
-def _trig(ds: Dataset) -> bytes:
-    """TriG with graphs in IRI order, each written by the (sorting) Turtle writer."""
-    prefixes: set[str] = set()
-    blocks = []
-    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph):
-            continue
-        body = []
-        for line in _as_graph(graph, ds).serialize(format="turtle").splitlines():
-            (prefixes.add(line) if line.startswith("@prefix") else body.append(line))
-        inner = "\n".join(("    " + line) if line else "" for line in body).strip("\n")
-        blocks.append(f"<{graph.identifier}> {{\n{inner}\n}}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+from .rdftext import Quads
 
 
 def union(ds: Dataset) -> Graph:
-    """All reports' triples in one graph, with the dataset's prefixes."""
-    return _as_graph((q[:3] for q in ds.quads((None, None, None, None))), ds)
-
-
-def _as_graph(source, ds: Dataset) -> Graph:
+    """All reports' triples in one rdflib graph, with the dataset's prefixes."""
     g = Graph()
     for prefix, ns in ds.namespaces():
         g.bind(prefix, ns, replace=True)
-    for triple in source:
-        g.add(triple)
+    for quad in ds.quads((None, None, None, None)):
+        g.add(quad[:3])
     return g
 
 
@@ -62,34 +45,28 @@ def _canonical(value):
     return value
 
 
-def _turtle(ds: Dataset) -> bytes:
-    return union(ds).serialize(format="turtle", encoding="utf-8")
-
-
-def _sorted_lines(rdflib_name: str, named_graphs: bool) -> Callable[[Dataset], bytes]:
-    def write(ds: Dataset) -> bytes:
-        data = (ds if named_graphs else union(ds)).serialize(format=rdflib_name, encoding="utf-8")
-        lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    return write
-
-
-def _jsonld(ds: Dataset) -> bytes:
-    data = json.loads(ds.serialize(format="json-ld", encoding="utf-8"))
+def _jsonld(quads: Quads) -> bytes:
+    data = json.loads(quads.to_rdflib().serialize(format="json-ld", encoding="utf-8"))
     return json.dumps(_canonical(data), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-FORMATS: dict[str, Callable[[Dataset], bytes]] = {
-    "ttl": _turtle,
-    "nt": _sorted_lines("nt", named_graphs=False),
-    "trig": _trig,
-    "nq": _sorted_lines("nquads", named_graphs=True),
+FORMATS: dict[str, Callable[[Quads], bytes]] = {
+    "ttl": lambda quads: rdftext.turtle(quads.union()),
+    "nt": lambda quads: rdftext.ntriples(quads.union()),
+    "trig": lambda quads: rdftext.trig(quads.graphs.items()),
+    "nq": lambda quads: rdftext.nquads(quads.graphs.items()),
     "jsonld": _jsonld,
 }
+# What parses each format, by rdflib's and pyoxigraph's names for it.
+PARSERS = {"ttl": ("turtle", "TURTLE"), "nt": ("nt", "N_TRIPLES"), "trig": ("trig", "TRIG"),
+           "nq": ("nquads", "N_QUADS"), "jsonld": ("json-ld", "JSON_LD")}
 
 
-def serialize(ds: Dataset, name: str) -> bytes:
-    return FORMATS[name](ds)
+def serialize(data: Quads | Dataset, name: str) -> bytes:
+    """The dataset in a format; an rdflib Dataset is taken too."""
+    if isinstance(data, Dataset):
+        data = Quads.from_rdflib(data)
+    return FORMATS[name](data)
 
 
 def format_of(path: Path, given: str | None) -> str:
@@ -133,21 +110,28 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def replace_folder(folder: Path, contents: dict[str, bytes], outputs: Iterable[str]) -> None:
-    """Make a folder hold these files, switched in whole with one rename.
-
-    The files are written to a new folder beside it, which then changes place with the
-    old one, so a reader, or a build killed at any moment, finds the old folder or the
-    new one, never some files of each.  What else the old folder held, other than the
-    ``outputs`` a build writes (a page ``kg view`` wrote there, say), is carried over."""
+def new_folder(folder: Path) -> Path:
+    """An empty folder beside ``folder`` to build its next contents in (see replace_folder)."""
     folder = folder.resolve()  # a link to the folder stays a link
     if folder.exists() and not folder.is_dir():
         raise KgError(folder, "output path exists and is not a folder")
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+        return Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
     except OSError as err:
         raise KgError(folder, f"cannot write ({err.strerror})") from None
+
+
+def replace_folder(folder: Path, contents: dict[str, bytes], outputs: Iterable[str], new: Path | None = None) -> None:
+    """Make a folder hold these files, switched in whole with one rename.
+
+    The files are written to a new folder beside it (``new``, from new_folder, may hold
+    more already: a build's store), which then changes place with the old one, so a
+    reader, or a build killed at any moment, finds the old folder or the new one, never
+    some files of each.  What else the old folder held, other than the ``outputs`` a
+    build writes (a page ``kg view`` wrote there, say), is carried over."""
+    folder = folder.resolve()
+    new = new or new_folder(folder)
     try:
         for name, data in contents.items():
             (new / name).write_bytes(data)

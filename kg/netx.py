@@ -20,61 +20,126 @@ property's local name.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from .rdf import FK
+from .rdftext import RDF_TYPE, Quads, Triple, normal_form, parse_literal, sort_key
 
-ATTRIBUTE_NAMES = {RDFS.label: "label", SKOS.altLabel: "aliases"}
+FK = "https://w3id.org/fupin-kg/ontology#"
+PROV_DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+MENTION_OF, SPAN_TEXT, SPAN_START, SPAN_END = (f"<{FK}{n}>" for n in ("mentionOf", "spanText", "spanStart", "spanEnd"))
+HELPER, ASSISTED, SOURCE_TEXT, MONEY_KIND = (f"<{FK}{n}>" for n in ("helper", "assistedRegion", "sourceText",
+                                                                      "moneyKind"))
+ATTRIBUTE_NAMES = {"<http://www.w3.org/2000/01/rdf-schema#label>": "label",
+                   "<http://www.w3.org/2004/02/skos/core#altLabel>": "aliases"}
 MULTI_VALUED = {"aliases", "rule", "role", "author"}
 FOLDED_KINDS = {"Mention", "PairingFact"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def local_name(iri) -> str:
-    text = str(iri)
+    text = str(iri).strip("<>")
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def to_networkx(g: Graph) -> nx.MultiDiGraph:
+def to_networkx(source) -> nx.MultiDiGraph:
+    """The graph of an rdflib Graph, or of triples of N-Triples terms (what a store dumps)."""
+    from rdflib import Graph
+
+    if isinstance(source, Graph):
+        source = _term_triples(source)
+    triples = source.union() if isinstance(source, Quads) else source
+    by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in triples:
+        by_subject[s].append((p, o))
+    kinds = {}
+    for s, properties in by_subject.items():
+        types = sorted((o for p, o in properties if p == RDF_TYPE), key=sort_key)
+        if types:
+            kinds[s] = local_name(types[-1])
     graph = nx.MultiDiGraph()
-    kinds = {s: local_name(k) for s, k in g.subject_objects(RDF.type)}
-    for s in sorted(s for s, k in kinds.items() if k not in FOLDED_KINDS):
-        graph.add_node(str(s), kind=kinds[s])
-    for s, p, o in sorted(g):
-        if p == RDF.type or str(s) not in graph:
+    for s in sorted((s for s, k in kinds.items() if k not in FOLDED_KINDS), key=sort_key):
+        graph.add_node(s[1:-1], kind=kinds[s])
+    for s in sorted(by_subject, key=sort_key):
+        node = s[1:-1]
+        if node not in graph:
             continue
-        if isinstance(o, Literal):
-            _set_attribute(graph.nodes[str(s)], ATTRIBUTE_NAMES.get(p, local_name(p)), o.toPython())
-        elif p == FK.moneyKind:
-            _set_attribute(graph.nodes[str(s)], "moneyKind", local_name(o))
-        elif isinstance(o, URIRef) and str(o) in graph:
-            graph.add_edge(str(s), str(o), key=local_name(p), kind=local_name(p))
-    _fold_mentions(g, graph, kinds)
-    _fold_pairings(g, graph, kinds)
+        for p, o in sorted(by_subject[s], key=lambda po: (sort_key(po[0]), sort_key(po[1]))):
+            if p == RDF_TYPE:
+                continue
+            if o.startswith('"'):
+                _set_attribute(graph.nodes[node], ATTRIBUTE_NAMES.get(p, local_name(p)), python_value(o))
+            elif p == MONEY_KIND:
+                _set_attribute(graph.nodes[node], "moneyKind", local_name(o))
+            elif o.startswith("<") and o[1:-1] in graph:
+                graph.add_edge(node, o[1:-1], key=local_name(p), kind=local_name(p))
+    _fold_mentions(by_subject, graph, kinds)
+    _fold_pairings(by_subject, graph, kinds)
     return graph
 
 
-def _fold_mentions(g: Graph, graph: nx.MultiDiGraph, kinds: dict) -> None:
-    for mention in sorted(m for m, k in kinds.items() if k == "Mention"):
-        entity = str(g.value(mention, FK.mentionOf))
+def _term_triples(g) -> list[Triple]:
+    from rdflib import Literal
+
+    from .rdftext import literal
+
+    def term(t):
+        if isinstance(t, Literal):
+            return literal(str(t), t.language, str(t.datatype) if t.datatype else None)
+        return t.n3()
+    return [(term(s), term(p), term(o)) for s, p, o in g]
+
+
+def python_value(term: str):
+    """A literal's value as rdflib's toPython gives it, without making an rdflib term for the
+    literals of every report (strings, numbers, booleans); the rest through rdflib."""
+    lit = parse_literal(term)
+    if lit.lang or lit.datatype in (None, XSD + "string"):
+        return lit.lexical
+    lexical, value = normal_form(lit)
+    if value is not None and lit.datatype in (XSD + "integer", XSD + "decimal", XSD + "boolean"):
+        return value
+    from rdflib import Literal, URIRef
+
+    return Literal(lit.lexical, datatype=URIRef(lit.datatype)).toPython()
+
+
+def _value(properties: list[tuple[str, str]], predicate: str) -> str | None:
+    return next((o for p, o in properties if p == predicate), None)
+
+
+def _fold_mentions(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
+    for mention in sorted((m for m, k in kinds.items() if k == "Mention"), key=sort_key):
+        properties = by_subject[mention]
+        entity = (_value(properties, MENTION_OF) or "<>")[1:-1]
         if entity in graph:
             graph.nodes[entity].setdefault("mentions", []).append({
-                "article": str(g.value(mention, PROV.wasDerivedFrom)),
-                "text": str(g.value(mention, FK.spanText)),
-                "start": int(g.value(mention, FK.spanStart)), "end": int(g.value(mention, FK.spanEnd))})
+                "article": _text(_value(properties, PROV_DERIVED)), "text": _text(_value(properties, SPAN_TEXT)),
+                "start": int(_text(_value(properties, SPAN_START))), "end": int(_text(_value(properties, SPAN_END)))})
 
 
-def _fold_pairings(g: Graph, graph: nx.MultiDiGraph, kinds: dict) -> None:
-    for fact in sorted(f for f, k in kinds.items() if k == "PairingFact"):
-        helper, assisted = str(g.value(fact, FK.helper)), str(g.value(fact, FK.assistedRegion))
+def _fold_pairings(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
+    for fact in sorted((f for f, k in kinds.items() if k == "PairingFact"), key=sort_key):
+        properties = by_subject[fact]
+        helper, assisted = _text(_value(properties, HELPER)), _text(_value(properties, ASSISTED))
         if graph.has_edge(helper, assisted, key="assists"):
             graph.edges[helper, assisted, "assists"].setdefault("sources", []).append({
-                "article": str(g.value(fact, PROV.wasDerivedFrom)), "sentence": str(g.value(fact, FK.sourceText))})
+                "article": _text(_value(properties, PROV_DERIVED)),
+                "sentence": _text(_value(properties, SOURCE_TEXT))})
+
+
+def _text(term: str | None) -> str:
+    """A term as rdflib's str() gave it: an IRI without brackets, a literal's lexical form."""
+    if term is None:
+        return "None"
+    return parse_literal(term).lexical if term.startswith('"') else term[1:-1]
 
 
 def _set_attribute(attrs: dict, name: str, value) -> None:
-    if hasattr(value, "is_finite"):  # Decimal: keep JSON-friendly numbers
+    if isinstance(value, Decimal):  # keep JSON-friendly numbers
         value = int(value) if value == value.to_integral() else float(value)
     if name in MULTI_VALUED:
         attrs.setdefault(name, []).append(value)

@@ -13,6 +13,7 @@ Names stay in ``rdfs:label``/``skos:altLabel`` with ``@zh``.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
@@ -76,7 +77,9 @@ def _integer(n: int) -> Lit:
 
 
 def _decimal(d) -> Lit:
-    return Lit(str(d), None, XSD_DECIMAL)
+    """An xsd:decimal in canonical form (570000000, not 570000000.0), which is how every store
+    gives it back, so a graph read from a store is the graph that was built."""
+    return Lit(format(Decimal(d).normalize(), "f"), None, XSD_DECIMAL)
 
 
 def _id(path: str) -> Iri:

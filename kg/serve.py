@@ -176,9 +176,7 @@ def answer_update(store: Store, text: str) -> tuple[Answer, Changes | None]:
 
 
 def render_turtle(store: Store) -> bytes:
-    from .formats import serialize
-
-    return serialize(store.dataset(), "ttl")
+    return store.serialize("ttl")
 
 
 def render_named_page(store: Store, name: str) -> bytes:

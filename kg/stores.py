@@ -1,5 +1,7 @@
 """Where the graph lives: a registry of stores, each holding one named graph per report.
 
+    folder          a build folder (the default): the Oxigraph store kg build keeps
+                    in it (graph.db), opened read-only
     memory          rdflib in memory, over a build folder's graph.trig
     oxigraph:PATH   a persistent embedded Oxigraph store: built once, queried many times
     sparql:URL      any SPARQL 1.1 endpoint with Update (Oxigraph server, Fuseki,
@@ -23,9 +25,10 @@ every triple twice, though, which made loading most of a large build:
   named graph as well, so that dropping it retracts from the default graph
   only what no other report states.
 
-``Store.dataset()`` puts each report's whole graph back together, so exports
-and the viewer do not depend on the store.  Classes are imported only when
-their store is used.
+``Store.quads()`` puts each report's whole graph back together as text (the
+terms of kg.rdftext), which exports, the viewer and a build folder are made
+from, and ``Store.dataset()`` as an rdflib Dataset, so they do not depend on
+the store.  Classes are imported only when their store is used.
 """
 from __future__ import annotations
 
@@ -45,8 +48,10 @@ from rdflib.query import Result
 
 from .model import KgError
 from .rdf import PREFIXES, ReportNTriples, new_dataset
+from .rdftext import Quads
 
 STORES = {
+    "folder": "kg.stores:FolderStore",
     "memory": "kg.stores:MemoryStore",
     "oxigraph": "kg.stores:OxigraphStore",
     "sparql": "kg.stores:SparqlStore",
@@ -61,6 +66,7 @@ RETRACT = ("DELETE {{ ?node ?p ?o }} WHERE {{ ?node <http://www.w3.org/ns/prov#w
 # Each report's whole graph: what its named graph holds, and its mentions and facts.
 WHOLE_GRAPHS = ("SELECT ?g ?s ?p ?o WHERE { { GRAPH ?g { ?s ?p ?o } } "
                 "UNION { ?s prov:wasDerivedFrom ?g ; ?p ?o } }")
+DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 
 
@@ -149,11 +155,21 @@ class Store(ABC):
         return sorted(found.values(), key=lambda r: r.graph)
 
     def dataset(self) -> Dataset:
-        """Everything in the store, as an rdflib Dataset (for export and the viewer)."""
+        """Everything in the store, as an rdflib Dataset, each report's whole graph."""
         ds = new_dataset()
         for row in self.query(WHOLE_GRAPHS):
             ds.graph(row[0]).add((row[1], row[2], row[3]))
         return ds
+
+    def quads(self) -> Quads:
+        """Each report's whole graph, as text (for export, the viewer and build folders)."""
+        return Quads.from_rdflib(self.dataset())
+
+    def serialize(self, fmt: str) -> bytes:
+        """The store's reports in an output format (kg.formats)."""
+        from .formats import serialize
+
+        return serialize(self.quads(), fmt)
 
     def close(self) -> None:
         """Finish a build's writes; nothing to do for most stores."""
@@ -312,6 +328,31 @@ class OxigraphStore(Store):
     def graph_names(self) -> set[str]:
         return {g.value for g in self.store.named_graphs()}
 
+    def quads(self) -> Quads:
+        """Each report's graph from a dump of the store: its named graph, and the mentions and
+        facts the default graph holds for it."""
+        import tempfile
+
+        from .rdftext import parse_nquads
+
+        derived_from = {}
+        for row in self.store.query(f"SELECT ?s ?g WHERE {{ ?s {DERIVED} ?g }}"):
+            derived_from[str(row[0])] = str(row[1])
+        found = Quads()
+        with tempfile.TemporaryFile() as dump:
+            self.store.dump(dump, format=self.ox.RdfFormat.N_QUADS)
+            dump.seek(0)
+            lines = (line.decode("utf-8") for line in dump)
+            for s, p, o, g in parse_nquads(lines):
+                if g is not None:
+                    found.add(g, ((s, p, o),))
+                elif s in derived_from:
+                    found.add(derived_from[s], ((s, p, o),))
+        return found
+
+    def dataset(self) -> Dataset:
+        return self.quads().to_rdflib()
+
     def close(self) -> None:
         """Compact after many bulk loads: each leaves its own files, and queries over a
         compacted store run about twice as fast.  After a few it is not worth it: compacting
@@ -319,6 +360,35 @@ class OxigraphStore(Store):
         self.store.flush()
         if self.bulk_loads >= COMPACT_AFTER:
             self.store.optimize()
+
+
+class FolderStore(OxigraphStore):
+    """A build folder: the Oxigraph store ``kg build --out`` keeps in it (graph.db), read-only.
+    Its graph.ttl and graph.trig are the same graph already written, so export copies them."""
+
+    DB = "graph.db"
+    FILES = {"ttl": "graph.ttl", "trig": "graph.trig"}
+
+    def __init__(self, folder: Path | None, read_only: bool = True):
+        if folder is None:
+            raise KgError("--graph", "give a build folder")
+        if not folder.is_dir():
+            raise KgError(folder, "no such build folder (run `kg build` first)")
+        if not (folder / self.DB / "CURRENT").is_file():
+            raise KgError(folder, f"holds no {self.DB} (made by an older kg build? build it again, "
+                          "or read its graph.trig with --store memory)")
+        self.folder = folder
+        super().__init__(str(folder / self.DB), read_only=True)
+
+    @staticmethod
+    def writer_lock(argument: str) -> None:
+        return None  # a build never writes an existing folder's store: it makes a new folder
+
+    def serialize(self, fmt: str) -> bytes:
+        name = self.FILES.get(fmt)
+        if name is not None and (self.folder / name).is_file():
+            return (self.folder / name).read_bytes()
+        return super().serialize(fmt)
 
 
 class WriterLock:
@@ -457,13 +527,15 @@ def _result_from_oxigraph(answer, ox) -> Result:
 
 
 def is_persistent(spec: str | None) -> bool:
-    """Whether a store spec names a store that outlives the command (not memory)."""
-    return (spec or "memory").partition(":")[0] != "memory"
+    """Whether a store spec names a store a build may write (oxigraph:, sparql:), not a
+    build folder read through its store or rdflib."""
+    return (spec or "folder").partition(":")[0] not in ("folder", "memory")
 
 
 def store_class(spec: str | None) -> tuple[type[Store], str]:
-    """The class of the store a spec names, and the spec's argument (a path or URL)."""
-    name, _, argument = (spec or "memory").partition(":")
+    """The class of the store a spec names (a build folder's by default), and the spec's
+    argument (a path or URL)."""
+    name, _, argument = (spec or "folder").partition(":")
     if name not in STORES:
         raise KgError(f"--store {spec}", f"unknown store; use one of {', '.join(STORES)}")
     module, cls = STORES[name].split(":")
@@ -471,11 +543,14 @@ def store_class(spec: str | None) -> tuple[type[Store], str]:
 
 
 def open_store(spec: str | None, folder: Path | None = None, create: bool = False, read_only: bool = False) -> Store:
-    """A store by its spec (memory, oxigraph:PATH, sparql:URL); memory reads the build folder.
+    """A store by its spec (folder, memory, oxigraph:PATH, sparql:URL; folder when none is
+    given); folder and memory read the build folder.
     Only ``create`` makes a persistent store that is not there yet; ``read_only`` opens an
     oxigraph: store so that several processes can share it."""
     cls, argument = store_class(spec)
     if cls is MemoryStore:
+        return cls(folder)
+    if cls is FolderStore:
         return cls(folder)
     if cls is OxigraphStore:
         return cls(argument, create=create, read_only=read_only)

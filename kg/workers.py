@@ -216,7 +216,7 @@ class Pool:
     """Long-lived workers over one store, and the queue in front of them (see the module's doc)."""
 
     def __init__(self, spec: str | None, folder: Path | None, limits: Limits, preload: tuple[str, ...] = ()):
-        self.spec = spec or "memory"
+        self.spec = spec or "folder"
         self.folder = folder
         self.limits = limits
         self.preload = preload

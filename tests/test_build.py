@@ -11,18 +11,35 @@ from kg.validate import Violation
 from .helpers import DATA
 
 
-def test_build_reports_what_the_validating_child_found(tmp_path, monkeypatch):
-    # The child is forked, so it runs this stand-in, on the graph the build made.
-    monkeypatch.setattr(build_module, "validate", lambda graph: [Violation("focus", "path", f"{len(graph)} triples")])
-    report = build([DATA / "seed-jizhou-gulang.txt"], tmp_path / "out")
-    assert report.violations == [Violation("focus", "path", f"{report.triples} triples")]
+def test_build_checks_each_report_in_the_worker_that_made_it(tmp_path, monkeypatch):
+    # With two jobs the workers are forked, so they run this stand-in, on each report's triples.
+    monkeypatch.setattr(build_module, "check_ntriples",
+                        lambda text: [Violation(text.split(" ", 1)[0], "path", f"{text.count(chr(10))} triples")])
+    report = build([DATA / "dev-01.txt", DATA / "dev-02.txt"], tmp_path / "out", jobs=2)
+    assert len(report.violations) == 2 and all(v.path == "path" for v in report.violations)
+    assert sum(int(v.message.split()[0]) for v in report.violations) >= report.triples
     assert (tmp_path / "out" / "graph.ttl").exists()
 
 
-def test_build_without_shapes_starts_no_validation(tmp_path, monkeypatch):
-    def refuse(graph):
+def test_build_finds_a_report_that_breaks_the_shapes(tmp_path, monkeypatch):
+    from kg import rdf
+
+    real = rdf.article_ntriples
+
+    def without_headline(x):
+        nt = real(x)
+        stated = "".join(line + "\n" for line in nt.stated.splitlines() if "schema.org/headline" not in line)
+        return rdf.ReportNTriples(nt.graph, nt.derived, stated)
+    monkeypatch.setattr(build_module, "article_ntriples", without_headline)
+    report = build([DATA / "dev-01.txt"], tmp_path / "out")
+    assert [(v.path, v.message) for v in report.violations] == [
+        ("https://schema.org/headline", "fewer than 1 value(s) of schema:headline")]
+
+
+def test_build_without_shapes_checks_nothing(tmp_path, monkeypatch):
+    def refuse(text):
         raise AssertionError("validated although asked not to")
-    monkeypatch.setattr(build_module, "validate", refuse)
+    monkeypatch.setattr(build_module, "check_ntriples", refuse)
     assert build([DATA / "seed-jizhou-gulang.txt"], tmp_path / "out", check_shapes=False).violations == []
 
 
@@ -33,39 +50,48 @@ def test_parallel_build_with_a_small_window_gives_the_same_graph(tmp_path, monke
     assert (tmp_path / "one" / "graph.trig").read_bytes() == (tmp_path / "two" / "graph.trig").read_bytes()
 
 
-def _killed_while_writing(out, inputs, nth: int) -> int:
-    """Build in a forked child that is killed (no clean-up runs) when the nth file of the
-    build is written; os.chmod is called once for each file written."""
-    import multiprocessing
-    import os
+KILLED_WHILE_WRITING = """
+import os, sys
+from pathlib import Path
+from kg.build import build
 
-    def child():
-        calls = []
+out, source, nth = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+calls = []
+real_chmod = os.chmod
 
-        def chmod(*args, **kwargs):
-            calls.append(args)
-            if len(calls) == nth:
-                os._exit(9)
-            return real_chmod(*args, **kwargs)
-        real_chmod = os.chmod
-        os.chmod = chmod
-        build(inputs, out, check_shapes=False)
-        os._exit(0)
-    process = multiprocessing.get_context("fork").Process(target=child)
-    process.start()
-    process.join(120)
-    return process.exitcode
+def chmod(*args, **kwargs):
+    calls.append(args)
+    if len(calls) == nth:
+        os._exit(9)
+    return real_chmod(*args, **kwargs)
+os.chmod = chmod
+build([source], out, check_shapes=False)
+"""
+
+
+def _killed_while_writing(out, source, nth: int) -> int:
+    """Build in a new process that is killed (no clean-up runs) when the nth file of the
+    build is written; os.chmod is called once for each file written.  Not a fork of this
+    process: Oxigraph's store cannot be opened in a child forked after it was used."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", KILLED_WHILE_WRITING, str(out), str(source), str(nth)],
+                          timeout=300).returncode
 
 
 def test_build_killed_while_writing_leaves_the_old_build_whole(tmp_path):
     out = tmp_path / "out"
     build([DATA / "dev-01.txt"], out, check_shapes=False)
-    old = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert _killed_while_writing(out, [DATA / "dev-02.txt"], nth=2) == 9
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+    old = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    held = open_store(None, out).graph_names()
+    assert _killed_while_writing(out, DATA / "dev-02.txt", nth=2) == 9
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == old
+    assert open_store(None, out).graph_names() == held
     build([DATA / "dev-02.txt"], out, check_shapes=False)
-    new = {p.name: p.read_bytes() for p in out.iterdir()}
+    new = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert new.keys() == old.keys() and all(new[name] != old[name] for name in new)
+    assert open_store(None, out).graph_names() != held
 
 
 def test_build_names_files_it_skips_and_pages_without_text(tmp_path):

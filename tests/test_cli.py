@@ -20,7 +20,7 @@ def built(tmp_path_factory):
 
 def test_cli_build_writes_outputs_and_summary(built):
     out, stdout = built
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "graph.html"}
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "graph.html", "graph.db"}
     assert "6 article(s)" in stdout and "SHACL violations: 0" in stdout
     assert "entities:" in stdout and "pairings 8" in stdout
 
