@@ -1,6 +1,7 @@
 """Run the benchmark suite and write BENCHMARKS.md.
 
     python bench/run.py [--small]      # --small: 200 and 1,000 reports instead of 1,000 and 10,000
+    python bench/run.py --archive      # only the build folder against oxigraph: at 1,000 reports, 3 runs each
 
 Every figure is the median of several runs where a run is short, and each row
 says the command that reproduces it.  Wall time and peak memory of whole
@@ -35,17 +36,36 @@ KG = [sys.executable, "-m", "kg"]
 QUERY_CAP = 300  # seconds a single benchmark query may run before it is reported as over the cap
 
 
-def timed(cmd: list[str], repeat: int = 1) -> tuple[float, float, str]:
-    """(median wall seconds, peak MB of the last run, stdout) of a command under GNU time."""
-    walls, peak, out = [], 0.0, ""
+def timed(cmd: list[str], repeat: int = 1, before=None) -> tuple[float, float, str]:
+    """(median wall seconds, peak MB of the last run, stdout) of a command under GNU time;
+    ``before`` runs before each run (to remove the last run's output)."""
+    walls, peak, out = runs(cmd, repeat, before)
+    return statistics.median(walls), peak[-1], out
+
+
+def runs(cmd: list[str], repeat: int = 1, before=None) -> tuple[list[float], list[float], str]:
+    """Each run's wall seconds and peak MB (GNU time's %e and %M: the largest process), and the
+    last run's stdout."""
+    walls, peaks, out = [], [], ""
     for _ in range(repeat):
+        if before is not None:
+            before()
         run = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, cwd=ROOT)
         if run.returncode != 0:
             raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{run.stderr[-2000:]}")
         line = [ln for ln in run.stderr.splitlines() if ln.startswith("TIME ")][-1].split()
         walls.append(float(line[1]))
-        peak, out = int(line[2]) / 1024, run.stdout
-    return statistics.median(walls), peak, out
+        peaks.append(int(line[2]) / 1024)
+        out = run.stdout
+    return walls, peaks, out
+
+
+def spread(values: list[float], unit: str, digits: int = 1) -> str:
+    """Median, and the range of the runs: 51.0 s (48.2–60.3, 3 runs)."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f} {unit}"
+    return (f"{statistics.median(values):.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f}, "
+            f"{len(values)} runs)")
 
 
 def _extract(article) -> int:
@@ -189,11 +209,69 @@ def browser_ready(html: str) -> float | None:
     return seconds
 
 
+ARCHIVE_SECTION = "## The build folder at archive scale"
+
+
+def archive_rows(corpus: Path, work: Path, repeat: int = 3) -> list[str]:
+    """The default path (a build folder, with validation) against oxigraph: (without): build,
+    every saved query as a whole command, export and the viewer, at about a million triples."""
+    from kg.query import saved_queries
+
+    rows = []
+
+    def row(what: str, value: str, target: str, command: str) -> None:
+        rows.append(f"| {what} | {value} | {target} | `{command}` |")
+        print(rows[-1], flush=True)
+    folder, ox = work / "out", work / "kg.db"
+    walls_ox, peaks_ox, _ = runs([*KG, "build", str(corpus), "--store", f"oxigraph:{ox}", "--no-validate", "--jobs",
+                                  "2"], repeat, before=lambda: shutil.rmtree(ox, ignore_errors=True))
+    row("build into `oxigraph:`, no validation, --jobs 2", f"{spread(walls_ox, 's')}, {spread(peaks_ox, 'MB', 0)}",
+        "—", f"kg build {corpus.name}/ --store oxigraph:kg.db --no-validate --jobs 2")
+    walls, peaks, out = runs([*KG, "build", str(corpus), "--out", str(folder), "--jobs", "2"], repeat,
+                             before=lambda: shutil.rmtree(folder, ignore_errors=True))
+    triples = int(out.split(" triples")[0].split()[-1])
+    ratio = statistics.median(walls) / statistics.median(walls_ox)
+    row(f"build into a folder, with validation, --jobs 2 ({triples:,} triples)",
+        f"{spread(walls, 's')}, {spread(peaks, 'MB', 0)}; {ratio:.2f}× the oxigraph: build",
+        "≤ 2×, < 800 MB", f"kg build {corpus.name}/ --out out/ --jobs 2")
+    for name in saved_queries():
+        here, _, _ = runs([*KG, "query", name, "--graph", str(folder), "--format", "csv"], repeat)
+        there, _, _ = runs([*KG, "query", name, "--store", f"oxigraph:{ox}", "--format", "csv"], repeat)
+        row(f"`kg query {name}`: folder / oxigraph:", f"{spread(here, 's', 2)} / {spread(there, 's', 2)}; "
+            f"{statistics.median(here) / statistics.median(there):.2f}×", "≤ 1.5×, < 1 s",
+            f"kg query {name} --graph out/ (or --store oxigraph:kg.db)")
+    for fmt in ("ttl", "nt"):
+        for where in ("folder", "oxigraph:"):
+            source = [str(folder)] if where == "folder" else ["--store", f"oxigraph:{ox}"]
+            walls, peaks, _ = runs([*KG, "export", *source, "--format", fmt, "--out", str(work / f"g.{fmt}")], repeat)
+            row(f"export as {fmt} from the {where}", f"{spread(walls, 's')}, {spread(peaks, 'MB', 0)}", "< 15 s",
+                f"kg export {'out/' if where == 'folder' else '--store oxigraph:kg.db'} --format {fmt} "
+                f"--out graph.{fmt}")
+    walls, peaks, out = runs([*KG, "view", str(folder), "--out", str(work / "view.html")], repeat)
+    row(f"`kg view` of the folder ({out.split(' -> ')[0].strip()})", f"{spread(walls, 's')}, {spread(peaks, 'MB', 0)}",
+        "—", "kg view out/")
+    walls, peaks, _ = runs([*KG, "validate", str(folder)], 1)
+    row("`kg validate` of the folder (the whole graph, also what spans reports)",
+        f"{spread(walls, 's')}, {spread(peaks, 'MB', 0)}", "—", "kg validate out/")
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="200 and 1,000 reports, for a quick look")
+    ap.add_argument("--archive", action="store_true", help="only the build folder against oxigraph: at 1,000 reports")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each --archive command (default 3)")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
+    if args.archive:
+        work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+        try:
+            write_corpus(1000, work / "corpus1000")
+            rows = archive_rows(work / "corpus1000", work, args.repeat)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print("\n".join(rows))
+        return
     small, large = (200, 1000) if args.small else (1000, 10000)
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     rows: list[str] = []

@@ -30,12 +30,12 @@ from pathlib import Path
 
 from . import gazetteer
 from .explain import explain_tsv
-from .formats import new_folder, replace_folder, serialize
+from .formats import new_folder, replace_folder, serialize, write_into
 from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples
-from .rdftext import Quads, parse_ntriples_lines
+from .rdftext import Quads, TurtleWriter, parse_ntriples_lines, sort_key, trig_block, trig_header, write_turtle
 from .read import MAX_SIZE, file_digest, iter_inputs, read_article
 from .stores import DERIVED, FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
 from .validate import Violation, check_ntriples
@@ -85,6 +85,8 @@ class _Outcome:
     extraction: Extraction | None = None  # kept for explain.tsv
     ntriples: ReportNTriples | None = None  # the report's triples
     violations: list[Violation] = field(default_factory=list)  # of the SHACL shapes, in its graph
+    trig: bytes = b""  # its graph's block of graph.trig, for a build folder
+    prefixes: list[str] = field(default_factory=list)  # the @prefix lines that block needs
     stored: str | None = None  # the graph the store holds already for this file
     error: KgError | None = None
 
@@ -99,6 +101,7 @@ class _Job:
     keep_extraction: bool = False
     max_size: int = MAX_SIZE
     check_shapes: bool = True
+    trig: bool = False  # write each report's block of graph.trig
 
 
 _job = _Job()
@@ -129,8 +132,14 @@ def _process(path: Path) -> _Outcome:
                                quantities=len(extraction.quantities)),
                        list(article.warnings) + extraction.warnings)
     ntriples = article_ntriples(extraction)
-    violations = check_ntriples(ntriples.derived + ntriples.stated) if _job.check_shapes else []
-    return _Outcome(path, summary, extraction if _job.keep_extraction else None, ntriples, violations)
+    text = ntriples.derived + ntriples.stated
+    outcome = _Outcome(path, summary, extraction if _job.keep_extraction else None, ntriples,
+                       check_ntriples(text) if _job.check_shapes else [])
+    if _job.trig:
+        writer = TurtleWriter()
+        outcome.trig = trig_block(f"<{ntriples.graph}>", parse_ntriples_lines(text), writer).encode("utf-8")
+        outcome.prefixes = writer.prefix_lines()
+    return outcome
 
 
 def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
@@ -185,9 +194,10 @@ def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_g
 def _build(files: list[Path], out: Path | None, staged: Path | None, target: Store | None, report: BuildReport,
            job: _Job, keep_going: bool, jobs: int, progress, prune: bool) -> None:
     held = target.reports() if target is not None else []
-    job = replace(job, graphs=frozenset(r.graph for r in held), digests={r.digest: r.graph for r in held if r.digest})
     folder = OxigraphStore(str(staged / FolderStore.DB), create=True) if staged is not None else None
-    quads = Quads() if folder is not None and target is None else None  # what the folder's files are made of
+    gathered = _FolderFiles(staged) if folder is not None and target is None else None
+    job = replace(job, graphs=frozenset(r.graph for r in held), digests={r.digest: r.graph for r in held if r.digest},
+                  trig=gathered is not None)
     extractions: list[Extraction] = []
     violations: set[Violation] = set()
     seen: set[tuple[str, str]] = set()
@@ -210,9 +220,8 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
             violations.update(outcome.violations)
             yielded.add(outcome.ntriples.graph)
             batch.append(outcome)
-            if quads is not None:
-                nt = outcome.ntriples
-                quads.add(f"<{nt.graph}>", parse_ntriples_lines(nt.derived + nt.stated))
+            if gathered is not None:
+                gathered.add(outcome)
             if len(batch) >= STORE_BATCH:
                 _store(target, folder, batch, report)
                 batch = []
@@ -225,19 +234,66 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     if target is not None:
         _prune(target, sorted(job.graphs - yielded), report, prune, unread)
         target.close()
-        if folder is not None:
-            quads = target.quads()
-            _copy(quads, folder)
     if folder is None:
         return
+    # Each file is written as soon as it is made, and let go: the build's memory stays that of its triples.
+    if gathered is not None:
+        gathered.write_trig(staged / "graph.trig")
+        union = gathered.union
+        del gathered
+    else:
+        quads = target.quads()
+        _copy(quads, folder)
+        write_into(staged, "graph.trig", serialize(quads, "trig"))
+        union = quads.union()
+        del quads
     folder.close()
-    report.triples = len(quads.union())
-    contents = {name: serialize(quads, fmt) for name, fmt in OUTPUTS.items()}
-    contents["graph.html"] = render_page(select(to_networkx(quads))).encode("utf-8")
+    report.triples = len(union)
+    # The page first: what it needs is let go before the Turtle, which reuses that memory.
+    write_into(staged, "graph.html", render_page(select(to_networkx(union))).encode("utf-8"))
+    with open(staged / "graph.ttl", "wb") as ttl:
+        write_turtle(union, ttl)
+    write_into(staged, "graph.ttl", None)
+    written = ["graph.trig", "graph.html", "graph.ttl"]
     if job.keep_extraction:
-        contents["explain.tsv"] = explain_tsv(extractions)
-    replace_folder(out, contents, BUILD_FILES, new=staged)
-    report.written = [out / name for name in contents]
+        write_into(staged, "explain.tsv", explain_tsv(extractions))
+        written.append("explain.tsv")
+    replace_folder(out, {}, BUILD_FILES, new=staged)
+    report.written = [out / name for name in written]
+
+
+class _FolderFiles:
+    """What a build folder's files are made of, gathered report by report as the workers send
+    them: the union of the reports' triples (each term kept once), and each report's block of
+    graph.trig, kept in a file beside them until all are written in their graphs' order."""
+
+    def __init__(self, staged: Path):
+        self.union: set = set()
+        self.terms: dict[str, str] = {}
+        self.parts_path = staged / ".graph.trig.parts"
+        self.parts = open(self.parts_path, "w+b")
+        self.blocks: dict[str, tuple[int, int]] = {}  # graph -> where its block is in the parts
+        self.prefixes: set[str] = set()
+
+    def add(self, outcome: _Outcome) -> None:
+        nt, share = outcome.ntriples, self.terms.setdefault
+        self.union.update((share(s, s), share(p, p), share(o, o))
+                          for s, p, o in parse_ntriples_lines(nt.derived + nt.stated))
+        self.blocks[f"<{nt.graph}>"] = (self.parts.tell(), len(outcome.trig))
+        self.parts.write(outcome.trig)
+        self.prefixes.update(outcome.prefixes)
+
+    def write_trig(self, path: Path) -> None:
+        self.terms.clear()
+        with open(path, "wb") as trig:
+            trig.write(trig_header(self.prefixes))
+            for i, graph in enumerate(sorted(self.blocks, key=sort_key)):
+                start, length = self.blocks[graph]
+                self.parts.seek(start)
+                trig.write((b"\n" if i else b"") + self.parts.read(length))
+        self.parts.close()
+        self.parts_path.unlink()
+        write_into(path.parent, path.name, None)
 
 
 def _copy(quads: Quads, folder: OxigraphStore) -> None:

@@ -122,6 +122,16 @@ def new_folder(folder: Path) -> Path:
         raise KgError(folder, f"cannot write ({err.strerror})") from None
 
 
+def write_into(folder: Path, name: str, data: bytes | None) -> None:
+    """A file of a folder that replace_folder will switch in (None: written there already)."""
+    try:
+        if data is not None:
+            (folder / name).write_bytes(data)
+        os.chmod(folder / name, 0o666 & ~_umask())
+    except OSError as err:
+        raise KgError(folder / name, f"cannot write ({err.strerror})") from None
+
+
 def replace_folder(folder: Path, contents: dict[str, bytes], outputs: Iterable[str], new: Path | None = None) -> None:
     """Make a folder hold these files, switched in whole with one rename.
 
@@ -134,8 +144,7 @@ def replace_folder(folder: Path, contents: dict[str, bytes], outputs: Iterable[s
     new = new or new_folder(folder)
     try:
         for name, data in contents.items():
-            (new / name).write_bytes(data)
-            os.chmod(new / name, 0o666 & ~_umask())
+            write_into(new, name, data)
         if folder.exists():
             _carry_over(folder, new, set(contents) | set(outputs))
             os.chmod(new, folder.stat().st_mode & 0o7777)

@@ -19,6 +19,7 @@ under one predicate), the order here is still fixed: by datatype, then value.
 """
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -75,6 +76,7 @@ def split_namespace(iri: str) -> str:
     return iri
 
 
+@lru_cache(maxsize=1)
 def _bound_namespaces() -> dict[str, str]:
     """Namespace -> prefix, as bound on the datasets kg makes (rdflib's defaults and ours)."""
     from .rdf import new_dataset
@@ -188,7 +190,7 @@ class TurtleWriter:
     """Turtle as rdflib writes it; one writer remembers the prefixes its output used."""
 
     def __init__(self, namespaces: dict[str, str] | None = None):
-        self.namespaces = namespaces if namespaces is not None else _bound_namespaces()
+        self.namespaces = namespaces if namespaces is not None else dict(_bound_namespaces())
         self.used: dict[str, str] = {}  # prefix -> namespace
         self.generated: dict[str, str] = {}  # namespace -> ns1, ns2 … for predicates
         self.names: dict[tuple[str, bool], tuple] = {}
@@ -196,15 +198,30 @@ class TurtleWriter:
 
     def graph(self, triples: Iterable[Triple]) -> str:
         """The statements of one graph, each preceded by a blank line, as rdflib writes them."""
-        by_subject: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        references: Counter = Counter()
-        for s, p, o in set(triples):
-            by_subject[s][p].append(o)
-            references[o] += 1
-        order = sorted(by_subject, key=lambda s: (s.startswith("_:"), references[s], sort_key(s)))
-        return "".join(self._statement(s, by_subject[s]) for s in order)
+        return "".join(self.statements(triples))
 
-    def _statement(self, subject: str, properties: dict[str, list[str]]) -> str:
+    def statements(self, triples: Iterable[Triple]) -> Iterator[str]:
+        """The statements one by one; the prefixes they use are known before the first."""
+        by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        references: Counter = Counter()
+        for s, p, o in triples if isinstance(triples, (set, frozenset)) else set(triples):
+            by_subject[s].append((p, o))
+            references[o] += 1
+        for s, properties in by_subject.items():  # name every term first, as rdflib's writer does
+            self._name(s, predicate=False)
+            for p, o in properties:
+                if p != RDF_TYPE:
+                    self._name(p, predicate=True)
+                self._object(o)
+        order = sorted(by_subject, key=lambda s: (s.startswith("_:"), references[s], sort_key(s)))
+        del references
+        for s in order:
+            yield self._statement(s, by_subject.pop(s))
+
+    def _statement(self, subject: str, pairs: list[tuple[str, str]]) -> str:
+        properties: dict[str, list[str]] = {}
+        for p, o in pairs:
+            properties.setdefault(p, []).append(o)
         predicates = sorted(properties, key=lambda p: (PREDICATE_ORDER.get(p, 2), sort_key(p))) \
             if len(properties) > 1 else list(properties)
         parts = []
@@ -295,10 +312,21 @@ def _quoted(text: str) -> str:
 
 
 def turtle(triples: Iterable[Triple]) -> bytes:
+    out = io.BytesIO()
+    write_turtle(triples, out)
+    return out.getvalue()
+
+
+def write_turtle(triples: Iterable[Triple], stream) -> None:
+    """Turtle into a binary stream, a statement at a time."""
     writer = TurtleWriter()
-    body = writer.graph(triples)
-    head = "".join(line + "\n" for line in writer.prefix_lines())
-    return (head + body + "\n").encode("utf-8")
+    statements = writer.statements(triples)
+    first = next(statements, "")  # by now every term has its name, and so the prefixes are known
+    stream.write("".join(line + "\n" for line in writer.prefix_lines()).encode("utf-8"))
+    stream.write(first.encode("utf-8"))
+    for statement in statements:
+        stream.write(statement.encode("utf-8"))
+    stream.write(b"\n")
 
 
 def trig_block(graph: str, triples: Iterable[Triple], writer: TurtleWriter) -> str:
@@ -315,7 +343,12 @@ def trig(graphs: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
 
 
 def trig_from_blocks(prefix_lines: Iterable[str], blocks: Iterable[str]) -> bytes:
-    return ("\n".join(sorted(set(prefix_lines))) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+    return trig_header(prefix_lines) + "\n".join(blocks).encode("utf-8")
+
+
+def trig_header(prefix_lines: Iterable[str]) -> bytes:
+    """The @prefix lines of TriG: those its graphs' blocks use, in order."""
+    return ("\n".join(sorted(set(prefix_lines))) + "\n\n").encode("utf-8")
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:

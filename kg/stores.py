@@ -353,6 +353,14 @@ class OxigraphStore(Store):
     def dataset(self) -> Dataset:
         return self.quads().to_rdflib()
 
+    def serialize(self, fmt: str) -> bytes:
+        """N-Triples straight from the default graph, which is the union of the reports: Oxigraph
+        writes each term in its canonical form, which is what kg.rdftext writes too."""
+        if fmt != "nt":
+            return super().serialize(fmt)
+        data = self.store.dump(format=self.ox.RdfFormat.N_TRIPLES, from_graph=self.ox.DefaultGraph())
+        return b"\n".join(sorted(set(data.splitlines()))) + b"\n"
+
     def close(self) -> None:
         """Compact after many bulk loads: each leaves its own files, and queries over a
         compacted store run about twice as fast.  After a few it is not worth it: compacting

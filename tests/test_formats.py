@@ -64,3 +64,33 @@ def test_formats_replace_folder_keeps_the_folder_mode(tmp_path):
     os.chmod(out, 0o750)
     replace_folder(out, {"graph.ttl": b"x"}, ["graph.ttl"])
     assert out.stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_formats_rdflib_and_pyoxigraph_read_each_format_as_the_graph_written(extractions, name):
+    """Every registered format, read by rdflib and by pyoxigraph, is the dataset it was written
+    from (compared after Oxigraph's canonical form of literals: 7.0 and 7 are one decimal)."""
+    import pyoxigraph
+    from rdflib import Dataset
+
+    from kg.formats import PARSERS, serialize
+    from kg.rdf import to_dataset
+    from kg.rdftext import Quads
+
+    quads = Quads.from_rdflib(to_dataset(list(extractions.values())[:3]))
+    data = serialize(quads, name)
+    rdflib_name, oxigraph_name = PARSERS[name]
+    with_graphs = name in ("trig", "nq", "jsonld")
+
+    def canonical(nquads: bytes) -> set[str]:
+        store = pyoxigraph.Store()
+        store.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        return set(store.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode().splitlines())
+    read_by_rdflib = Dataset()
+    read_by_rdflib.parse(data=data, format=rdflib_name)
+    by_rdflib = canonical(read_by_rdflib.serialize(format="nquads", encoding="utf-8"))
+    store = pyoxigraph.Store()
+    store.load(data, format=getattr(pyoxigraph.RdfFormat, oxigraph_name))
+    by_oxigraph = canonical(store.dump(format=pyoxigraph.RdfFormat.N_QUADS))
+    written = canonical(serialize(quads, "nq" if with_graphs else "nt"))
+    assert by_rdflib == by_oxigraph == written and len(written) > 1000
