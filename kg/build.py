@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -35,7 +37,8 @@ from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples
-from .rdftext import Quads, TurtleWriter, parse_ntriples_lines, sort_key, trig_block, trig_header, write_turtle
+from .rdftext import (Quads, TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
+                      trig_block_of, trig_header, write_turtle)
 from .read import MAX_SIZE, file_digest, iter_inputs, read_article
 from .stores import DERIVED, FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
 from .validate import Violation, check_ntriples
@@ -85,8 +88,10 @@ class _Outcome:
     extraction: Extraction | None = None  # kept for explain.tsv
     ntriples: ReportNTriples | None = None  # the report's triples
     violations: list[Violation] = field(default_factory=list)  # of the SHACL shapes, in its graph
-    trig: bytes = b""  # its graph's block of graph.trig, for a build folder
-    prefixes: list[str] = field(default_factory=list)  # the @prefix lines that block needs
+    triples: list = field(default_factory=list)  # for a build folder: its triples as text
+    trig: bytes = b""  # its graph's block of graph.trig
+    turtle: list[tuple[str, bytes]] = field(default_factory=list)  # its mentions' and facts' Turtle
+    prefixes: list[str] = field(default_factory=list)  # the @prefix lines those need
     stored: str | None = None  # the graph the store holds already for this file
     error: KgError | None = None
 
@@ -136,30 +141,64 @@ def _process(path: Path) -> _Outcome:
     outcome = _Outcome(path, summary, extraction if _job.keep_extraction else None, ntriples,
                        check_ntriples(text) if _job.check_shapes else [])
     if _job.trig:
+        # Its mentions and facts are its alone: their Turtle in graph.ttl is what it is here.
         writer = TurtleWriter()
-        outcome.trig = trig_block(f"<{ntriples.graph}>", parse_ntriples_lines(text), writer).encode("utf-8")
+        outcome.triples = list(parse_ntriples_lines(text))
+        statements = list(writer.subject_statements(outcome.triples))
+        outcome.trig = trig_block_of(f"<{ntriples.graph}>", (text for _, text in statements)).encode("utf-8")
+        derived = {line.split(" ", 1)[0] for line in ntriples.derived.splitlines()}
+        outcome.turtle = [(s, text.encode("utf-8")) for s, text in statements if s in derived]
         outcome.prefixes = writer.prefix_lines()
     return outcome
 
 
 def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
-    """Each file's outcome, in order.  With several jobs at most IN_FLIGHT reports are
-    processed ahead of the caller, so a store slower than extraction does not make
-    finished reports pile up in memory."""
+    """Each file's outcome, in order.
+
+    With several jobs the workers are forked, not from this process, but from a driver
+    process forked first, which loads what extraction needs once for them all to share
+    (kg.pipeline.preload) and sends back the outcomes: this process, which keeps the
+    build's triples and writes its files, does not carry the tagger's model and the
+    gazetteer as well.  At most IN_FLIGHT reports are processed ahead of the caller, so a
+    store slower than extraction does not make finished reports pile up in memory."""
     if jobs <= 1:
         _start_worker(job)
         yield from map(_process, files)
         return
-    preload()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
+    receiver, sender = context.Pipe(duplex=False)
+    driver = context.Process(target=_drive, args=(files, job, jobs, sender))
+    driver.start()
+    sender.close()
+    try:
+        for _ in files:
+            try:
+                yield receiver.recv()
+            except EOFError:
+                raise KgError("kg build", "the extraction processes stopped before the end") from None
+    finally:
+        receiver.close()
+        if driver.is_alive():
+            driver.terminate()
+        driver.join()
+
+
+def _drive(files: list[Path], job: _Job, jobs: int, conn) -> None:
+    """The driver: extract the files in a pool of workers and send each outcome, in order."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the pool's workers are stopped too
+    preload()
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
         in_flight: deque = deque()
-        for path in files:
-            in_flight.append(pool.apply_async(_process, (path,)))
-            if len(in_flight) >= IN_FLIGHT:
-                yield in_flight.popleft().get()
-        while in_flight:
-            yield in_flight.popleft().get()
+        try:
+            for path in files:
+                in_flight.append(pool.apply_async(_process, (path,)))
+                if len(in_flight) >= IN_FLIGHT:
+                    conn.send(in_flight.popleft().get())
+            while in_flight:
+                conn.send(in_flight.popleft().get())
+        except (BrokenPipeError, OSError):  # the build stopped reading: nothing more to do
+            pass
+    conn.close()
 
 
 def build(inputs: list[Path], out: Path | None, store: str | None = None, keep_going: bool = False,
@@ -240,7 +279,6 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     if gathered is not None:
         gathered.write_trig(staged / "graph.trig")
         union = gathered.union
-        del gathered
     else:
         quads = target.quads()
         _copy(quads, folder)
@@ -248,11 +286,17 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
         union = quads.union()
         del quads
     folder.close()
+    del folder  # the store is written: let RocksDB go before the files are made
     report.triples = len(union)
-    # The page first: what it needs is let go before the Turtle, which reuses that memory.
+    # The Turtle in a forked child while this process makes the page: the child shares the triples.
+    turtle = _forked(_write_turtle_file, gathered, union, staged / "graph.ttl")
     write_into(staged, "graph.html", render_page(select(to_networkx(union))).encode("utf-8"))
-    with open(staged / "graph.ttl", "wb") as ttl:
-        write_turtle(union, ttl)
+    del union
+    turtle.join()
+    if gathered is not None:
+        gathered.close()
+    if turtle.exitcode != 0:
+        raise KgError(staged / "graph.ttl", "could not be written (see the error above)")
     write_into(staged, "graph.ttl", None)
     written = ["graph.trig", "graph.html", "graph.ttl"]
     if job.keep_extraction:
@@ -262,25 +306,51 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     report.written = [out / name for name in written]
 
 
+def _forked(target, *args) -> multiprocessing.Process:
+    """Run a function in a forked child, which sees this process's memory as it is now."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=args)
+    child.start()
+    return child
+
+
+def _write_turtle_file(gathered: _FolderFiles | None, union: set, path: Path) -> None:
+    if gathered is not None:
+        gathered.write_turtle(path)
+        return
+    with open(path, "wb") as ttl:
+        write_turtle(union, ttl)
+
+
 class _FolderFiles:
     """What a build folder's files are made of, gathered report by report as the workers send
-    them: the union of the reports' triples (each term kept once), and each report's block of
-    graph.trig, kept in a file beside them until all are written in their graphs' order."""
+    them: the union of the reports' triples (each term kept once), each report's block of
+    graph.trig, and the Turtle of its mentions and facts (four fifths of graph.ttl), the
+    last two kept in a file beside them until they are written in order."""
 
     def __init__(self, staged: Path):
         self.union: set = set()
         self.terms: dict[str, str] = {}
-        self.parts_path = staged / ".graph.trig.parts"
+        self.parts_path = staged / ".graph.parts"
         self.parts = open(self.parts_path, "w+b")
-        self.blocks: dict[str, tuple[int, int]] = {}  # graph -> where its block is in the parts
+        self.blocks: dict[str, tuple[int, int]] = {}  # graph -> where its TriG is in the parts
+        self.statements: dict[str, tuple[int, int]] = {}  # subject -> where its Turtle is
         self.prefixes: set[str] = set()
 
+    def _keep(self, data: bytes) -> tuple[int, int]:
+        at = self.parts.tell()
+        self.parts.write(data)
+        return at, len(data)
+
+    def _read(self, where: tuple[int, int]) -> bytes:
+        self.parts.seek(where[0])
+        return self.parts.read(where[1])
+
     def add(self, outcome: _Outcome) -> None:
-        nt, share = outcome.ntriples, self.terms.setdefault
-        self.union.update((share(s, s), share(p, p), share(o, o))
-                          for s, p, o in parse_ntriples_lines(nt.derived + nt.stated))
-        self.blocks[f"<{nt.graph}>"] = (self.parts.tell(), len(outcome.trig))
-        self.parts.write(outcome.trig)
+        share = self.terms.setdefault
+        self.union.update((share(s, s), share(p, p), share(o, o)) for s, p, o in outcome.triples)
+        self.blocks[f"<{outcome.ntriples.graph}>"] = self._keep(outcome.trig)
+        for subject, text in outcome.turtle:
+            self.statements[share(subject, subject)] = self._keep(text)
         self.prefixes.update(outcome.prefixes)
 
     def write_trig(self, path: Path) -> None:
@@ -288,12 +358,29 @@ class _FolderFiles:
         with open(path, "wb") as trig:
             trig.write(trig_header(self.prefixes))
             for i, graph in enumerate(sorted(self.blocks, key=sort_key)):
-                start, length = self.blocks[graph]
-                self.parts.seek(start)
-                trig.write((b"\n" if i else b"") + self.parts.read(length))
+                trig.write((b"\n" if i else b"") + self._read(self.blocks[graph]))
+        write_into(path.parent, path.name, None)
+
+    def write_turtle(self, path: Path) -> None:
+        """graph.ttl: the statements the workers wrote, and those of what several reports
+        describe (places, bodies, reports), written here, in rdflib's order."""
+        references: Counter = Counter(o for _, _, o in self.union)
+        shared: dict[str, list] = {}
+        for s, p, o in self.union:
+            if s not in self.statements:
+                shared.setdefault(s, []).append((p, o))
+        order = sorted(self.statements.keys() | shared.keys(), key=lambda s: subject_key(s, references))
+        writer = TurtleWriter()
+        with open(path, "wb") as ttl:
+            ttl.write("".join(line + "\n" for line in prefix_order(self.prefixes)).encode("utf-8"))
+            for s in order:
+                where = self.statements.get(s)
+                ttl.write(self._read(where) if where is not None else writer.statement(s, shared[s]).encode("utf-8"))
+            ttl.write(b"\n")
+
+    def close(self) -> None:
         self.parts.close()
         self.parts_path.unlink()
-        write_into(path.parent, path.name, None)
 
 
 def _copy(quads: Quads, folder: OxigraphStore) -> None:

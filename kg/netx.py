@@ -21,7 +21,7 @@ property's local name.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import networkx as nx
@@ -36,6 +36,7 @@ HELPER, ASSISTED, SOURCE_TEXT, MONEY_KIND = (f"<{FK}{n}>" for n in ("helper", "a
 ATTRIBUTE_NAMES = {"<http://www.w3.org/2000/01/rdf-schema#label>": "label",
                    "<http://www.w3.org/2004/02/skos/core#altLabel>": "aliases"}
 MULTI_VALUED = {"aliases", "rule", "role", "author"}
+FOLDED_PROPERTIES = {MENTION_OF, PROV_DERIVED, SPAN_TEXT, SPAN_START, SPAN_END, HELPER, ASSISTED, SOURCE_TEXT}
 FOLDED_KINDS = {"Mention", "PairingFact"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -52,14 +53,19 @@ def to_networkx(source) -> nx.MultiDiGraph:
     if isinstance(source, Graph):
         source = _term_triples(source)
     triples = source.union() if isinstance(source, Quads) else source
+    types: dict[str, list[str]] = defaultdict(list)
+    for s, p, o in triples:
+        if p == RDF_TYPE:
+            types[s].append(o)
+    kinds = {s: local_name(max(found, key=sort_key)) for s, found in types.items()}
+    del types
+    # What is kept of each subject: all of a node's properties; of a mention or a pairing
+    # statement only what folding it needs (most triples are mentions').
     by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for s, p, o in triples:
-        by_subject[s].append((p, o))
-    kinds = {}
-    for s, properties in by_subject.items():
-        types = sorted((o for p, o in properties if p == RDF_TYPE), key=sort_key)
-        if types:
-            kinds[s] = local_name(types[-1])
+        kind = kinds.get(s)
+        if kind is not None and (kind not in FOLDED_KINDS or p in FOLDED_PROPERTIES):
+            by_subject[s].append((p, o))
     graph = nx.MultiDiGraph()
     for s in sorted((s for s, k in kinds.items() if k not in FOLDED_KINDS), key=sort_key):
         graph.add_node(s[1:-1], kind=kinds[s])
@@ -67,7 +73,7 @@ def to_networkx(source) -> nx.MultiDiGraph:
         node = s[1:-1]
         if node not in graph:
             continue
-        for p, o in sorted(by_subject[s], key=lambda po: (sort_key(po[0]), sort_key(po[1]))):
+        for p, o in _in_order(by_subject[s]):
             if p == RDF_TYPE:
                 continue
             if o.startswith('"'):
@@ -79,6 +85,18 @@ def to_networkx(source) -> nx.MultiDiGraph:
     _fold_mentions(by_subject, graph, kinds)
     _fold_pairings(by_subject, graph, kinds)
     return graph
+
+
+def _in_order(pairs: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """A subject's (predicate, object) pairs in rdflib's order of terms; objects are compared
+    only where a predicate has several (most literals are alone under theirs)."""
+    objects: dict[str, list[str]] = {}
+    for p, o in pairs:
+        objects.setdefault(p, []).append(o)
+    for p in sorted(objects, key=sort_key):
+        found = objects[p]
+        for o in sorted(found, key=sort_key) if len(found) > 1 else found:
+            yield p, o
 
 
 def _term_triples(g) -> list[Triple]:
@@ -107,28 +125,33 @@ def python_value(term: str):
     return Literal(lit.lexical, datatype=URIRef(lit.datatype)).toPython()
 
 
-def _value(properties: list[tuple[str, str]], predicate: str) -> str | None:
-    return next((o for p, o in properties if p == predicate), None)
+def _values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """One value for each predicate: the first in term order where there are several."""
+    found: dict[str, str] = {}
+    for p, o in pairs:
+        if p not in found or sort_key(o) < sort_key(found[p]):
+            found[p] = o
+    return found
 
 
 def _fold_mentions(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
     for mention in sorted((m for m, k in kinds.items() if k == "Mention"), key=sort_key):
-        properties = by_subject[mention]
-        entity = (_value(properties, MENTION_OF) or "<>")[1:-1]
+        properties = _values(by_subject[mention])
+        entity = (properties.get(MENTION_OF) or "<>")[1:-1]
         if entity in graph:
             graph.nodes[entity].setdefault("mentions", []).append({
-                "article": _text(_value(properties, PROV_DERIVED)), "text": _text(_value(properties, SPAN_TEXT)),
-                "start": int(_text(_value(properties, SPAN_START))), "end": int(_text(_value(properties, SPAN_END)))})
+                "article": _text(properties.get(PROV_DERIVED)), "text": _text(properties.get(SPAN_TEXT)),
+                "start": int(_text(properties.get(SPAN_START))), "end": int(_text(properties.get(SPAN_END)))})
 
 
 def _fold_pairings(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
     for fact in sorted((f for f, k in kinds.items() if k == "PairingFact"), key=sort_key):
-        properties = by_subject[fact]
-        helper, assisted = _text(_value(properties, HELPER)), _text(_value(properties, ASSISTED))
+        properties = _values(by_subject[fact])
+        helper, assisted = _text(properties.get(HELPER)), _text(properties.get(ASSISTED))
         if graph.has_edge(helper, assisted, key="assists"):
             graph.edges[helper, assisted, "assists"].setdefault("sources", []).append({
-                "article": _text(_value(properties, PROV_DERIVED)),
-                "sentence": _text(_value(properties, SOURCE_TEXT))})
+                "article": _text(properties.get(PROV_DERIVED)),
+                "sentence": _text(properties.get(SOURCE_TEXT))})
 
 
 def _text(term: str | None) -> str:

@@ -45,6 +45,9 @@ NQUAD = re.compile(r'(\S+) (\S+) (<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-
 PERCENT_NOT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 Triple = tuple[str, str, str]
+CACHE_LIMIT = 200_000
+_SHARED_NAMES: dict = {}
+_SHARED_LITERALS: dict = {}
 NAME_START = {"Ll", "Lu", "Lo", "Lt", "Nl"}
 NAME = NAME_START | {"Mc", "Me", "Mn", "Lm", "Nd"}
 SPLIT_START = NAME_START | {"Nd"}
@@ -93,7 +96,7 @@ class Literal:
         self.lexical, self.lang, self.datatype = lexical, lang, datatype
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)
 def parse_literal(term: str) -> Literal:
     end = term.rindex('"')
     body, suffix = term[1:end], term[end + 1:]
@@ -143,7 +146,7 @@ def normal_form(lit: Literal) -> tuple[str, object]:
     return lit.lexical, lit.lexical
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def sort_key(term: str) -> tuple:
     """rdflib's order of terms: blank nodes, IRIs, then literals (by datatype, language, value)."""
     if term.startswith("<"):
@@ -190,11 +193,17 @@ class TurtleWriter:
     """Turtle as rdflib writes it; one writer remembers the prefixes its output used."""
 
     def __init__(self, namespaces: dict[str, str] | None = None):
-        self.namespaces = namespaces if namespaces is not None else dict(_bound_namespaces())
+        self.namespaces = namespaces if namespaces is not None else _bound_namespaces()
         self.used: dict[str, str] = {}  # prefix -> namespace
         self.generated: dict[str, str] = {}  # namespace -> ns1, ns2 … for predicates
-        self.names: dict[tuple[str, bool], tuple] = {}
-        self.literals: dict[str, str] = {}
+        # Names and literals depend only on the namespaces: writers with kg's share them (a build's
+        # worker writes a block of TriG for each report), emptied when they grow large.
+        shared = namespaces is None
+        self.names: dict[tuple[str, bool], tuple] = _SHARED_NAMES if shared else {}
+        self.literals: dict[str, tuple[str, str | None]] = _SHARED_LITERALS if shared else {}
+        for cache in (self.names, self.literals):
+            if len(cache) > CACHE_LIMIT:
+                cache.clear()
 
     def graph(self, triples: Iterable[Triple]) -> str:
         """The statements of one graph, each preceded by a blank line, as rdflib writes them."""
@@ -202,6 +211,10 @@ class TurtleWriter:
 
     def statements(self, triples: Iterable[Triple]) -> Iterator[str]:
         """The statements one by one; the prefixes they use are known before the first."""
+        return (text for _, text in self.subject_statements(triples))
+
+    def subject_statements(self, triples: Iterable[Triple]) -> Iterator[tuple[str, str]]:
+        """Each subject with its statement, in order."""
         by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
         references: Counter = Counter()
         for s, p, o in triples if isinstance(triples, (set, frozenset)) else set(triples):
@@ -213,12 +226,13 @@ class TurtleWriter:
                 if p != RDF_TYPE:
                     self._name(p, predicate=True)
                 self._object(o)
-        order = sorted(by_subject, key=lambda s: (s.startswith("_:"), references[s], sort_key(s)))
+        order = sorted(by_subject, key=lambda s: subject_key(s, references))
         del references
         for s in order:
-            yield self._statement(s, by_subject.pop(s))
+            yield s, self.statement(s, by_subject.pop(s))
 
-    def _statement(self, subject: str, pairs: list[tuple[str, str]]) -> str:
+    def statement(self, subject: str, pairs: list[tuple[str, str]]) -> str:
+        """One subject's statement, from its (predicate, object) pairs."""
         properties: dict[str, list[str]] = {}
         for p, o in pairs:
             properties.setdefault(p, []).append(o)
@@ -236,9 +250,12 @@ class TurtleWriter:
 
     def _object(self, term: str) -> str:
         if term.startswith('"'):
-            text = self.literals.get(term)
-            if text is None:
-                text = self.literals[term] = self._literal(term)
+            found = self.literals.get(term)
+            if found is None:
+                found = self.literals[term] = self._literal(term)
+            text, datatype = found
+            if datatype is not None:  # rdflib's writer names every datatype, so its prefix is declared
+                self._name(datatype, predicate=False)
             return text
         return self._name(term, predicate=False)
 
@@ -246,7 +263,9 @@ class TurtleWriter:
         key = (term, predicate)
         found = self.names.get(key)
         if found is None:
-            found = self.names[key] = self._pname(term, predicate) or (("()" if term == RDF_NIL else term), None, None)
+            found = self._pname(term, predicate) or (("()" if term == RDF_NIL else term), None, None)
+            if found[1] is None or found[1] not in self.generated.values():
+                self.names[key] = found
         name, prefix, namespace = found
         if prefix is not None and prefix not in self.used:
             self.used[prefix] = namespace
@@ -273,27 +292,27 @@ class TurtleWriter:
             return None
         return f"{prefix}:{local}", prefix, namespace
 
-    def _literal(self, term: str) -> str:
+    def _literal(self, term: str) -> tuple[str, str | None]:
+        """A literal's text, and its datatype as a term (or None)."""
         lit = parse_literal(term)
         lexical, value = normal_form(lit)
         datatype = lit.datatype
-        # rdflib's writer names every datatype, so its prefix is declared even for a bare number
-        datatype_name = self._name(f"<{datatype}>", predicate=False) if datatype else None
+        datatype_term = f"<{datatype}>" if datatype else None
         if datatype in (XSD + "integer", XSD + "boolean") and value is not None:
-            return lexical
+            return lexical, datatype_term
         if datatype == XSD + "decimal" and value is not None:
-            return lexical if ("." in lexical or "e" in lexical or "E" in lexical) else lexical + ".0"
+            return (lexical if ("." in lexical or "e" in lexical or "E" in lexical) else lexical + ".0"), datatype_term
         if datatype == XSD + "double" and value is not None:
             try:
-                return re.sub(r"\.?0*e", "e", "%e" % float(lexical))
+                return re.sub(r"\.?0*e", "e", "%e" % float(lexical)), datatype_term
             except ValueError:
                 pass
         text = _quoted(lexical)
         if lit.lang:
-            return f"{text}@{lit.lang}"
+            return f"{text}@{lit.lang}", None
         if datatype:
-            return f"{text}^^{datatype_name}"
-        return text
+            return f"{text}^^{self._name(datatype_term, predicate=False)}", datatype_term
+        return text, None
 
     def prefix_lines(self) -> list[str]:
         return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(self.used.items())]
@@ -309,6 +328,16 @@ def _quoted(text: str) -> str:
             encoded = encoded[:-1] + '\\"'
         return '"""%s"""' % encoded.replace("\r", "\\r")
     return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+
+
+def subject_key(term: str, references: Counter) -> tuple:
+    """rdflib's order of subjects: IRIs before blank nodes, the less referred to first, then by IRI."""
+    return (term.startswith("_:"), references[term], term[2:] if term.startswith("_:") else term[1:-1])
+
+
+def prefix_order(lines: Iterable[str]) -> list[str]:
+    """@prefix lines in Turtle's order: by prefix."""
+    return sorted(set(lines), key=lambda line: line.split()[1])
 
 
 def turtle(triples: Iterable[Triple]) -> bytes:
@@ -331,7 +360,12 @@ def write_turtle(triples: Iterable[Triple], stream) -> None:
 
 def trig_block(graph: str, triples: Iterable[Triple], writer: TurtleWriter) -> str:
     """One graph's block of TriG: its Turtle, indented, inside the graph's braces."""
-    body = "\n".join(("    " + line) if line else "" for line in writer.graph(triples).strip("\n").split("\n"))
+    return trig_block_of(graph, writer.statements(triples))
+
+
+def trig_block_of(graph: str, statements: Iterable[str]) -> str:
+    """A graph's block of TriG from its statements, in order."""
+    body = "\n".join(("    " + line) if line else "" for line in "".join(statements).strip("\n").split("\n"))
     return f"{graph} {{\n{body}\n}}\n"
 
 

@@ -85,13 +85,15 @@ class _Compiler:
             raise self.refuse(prop, "a path that is not a single predicate")
         least, most = self.g.value(prop, SH.minCount), self.g.value(prop, SH.maxCount)
         conforms = self._conforms(prop) or "true"
-        query = (f"SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) "
-                 f"(SUM(IF(!BOUND(?value) || COALESCE({conforms}, false), 0, 1)) AS ?bad) "
+        bad = f"SUM(IF(!BOUND(?value) || COALESCE({conforms}, false), 0, 1))"
+        broken = [f"{bad} > 0"] + [f"COUNT(DISTINCT ?value) {op} {int(n)}" for op, n in (("<", least), (">", most))
+                                   if n is not None]
+        query = (f"SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) ({bad} AS ?bad) "
                  f"WHERE {{ VALUES ?type {{ {_values(classes)} }} ?focus a ?type . "
-                 f"OPTIONAL {{ ?focus {path.n3()} ?value }} }} GROUP BY ?focus")
+                 f"OPTIONAL {{ ?focus {path.n3()} ?value }} }} GROUP BY ?focus HAVING ({' || '.join(broken)})")
         given = self.g.value(prop, SH.message)
         name = path.n3(self.g.namespace_manager)
-        return _Check(query, str(path), int(least) if least is not None else None,
+        return _Check(query, frozenset(str(c) for c in classes), str(path), int(least) if least is not None else None,
                       int(most) if most is not None else None,
                       str(given) if given is not None else None, name, self._describe(prop))
 
@@ -145,6 +147,7 @@ class _Check:
     many of them break the value constraints."""
 
     query: str
+    classes: frozenset[str]  # the classes (and subclasses) it targets
     path: str
     least: int | None
     most: int | None
@@ -170,8 +173,10 @@ def shape_checks() -> tuple[_Check, ...]:
     return tuple(_Compiler(shapes(), ontology()).checks())
 
 
-def _run(query) -> list[Violation]:
-    return sorted({v for check in shape_checks() for v in check.violations(query(check.query))})
+def _run(query, classes: set[str] | None = None) -> list[Violation]:
+    """The checks' violations; with ``classes``, only the checks that target one of them."""
+    return sorted({v for check in shape_checks() if classes is None or check.classes & classes
+                   for v in check.violations(query(check.query))})
 
 
 def _text(term) -> str:
@@ -185,7 +190,8 @@ def check_ntriples(data: str) -> list[Violation]:
 
     store = pyoxigraph.Store()
     store.load(data.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return _run(store.query)
+    present = {row[0].value for row in store.query("SELECT DISTINCT ?class WHERE { ?node a ?class }")}
+    return _run(store.query, present)
 
 
 def check_store(store) -> list[Violation]:
