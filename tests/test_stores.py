@@ -1,4 +1,4 @@
-"""The same saved queries give the same answers on memory, embedded Oxigraph and an Oxigraph server."""
+"""The same saved queries give the same answers on a build folder, memory, embedded Oxigraph and an Oxigraph server."""
 import shutil
 
 import pytest
@@ -60,6 +60,33 @@ def memory_answers(memory_build):
 def test_stores_saved_queries_print_byte_identical_csv_on_memory_and_oxigraph(tmp_path, memory_build):
     build([DATA], None, store=f"oxigraph:{tmp_path / 'ox'}", check_shapes=False)
     assert csv_answers(open_store(f"oxigraph:{tmp_path / 'ox'}")) == csv_answers(memory_build)
+
+
+def test_stores_a_build_folder_answers_from_its_store_as_rdflib_does(tmp_path, memory_build):
+    build([DATA], tmp_path / "out", check_shapes=False)
+    folder = open_store(None, tmp_path / "out")
+    assert type(folder).__name__ == "FolderStore" and len(folder.graph_names()) == 6
+    assert csv_answers(folder) == csv_answers(memory_build)
+
+
+def test_stores_a_build_folder_gives_back_each_report_whole(tmp_path):
+    import kg
+
+    build([DATA], tmp_path / "out", check_shapes=False)
+    loaded = kg.load(tmp_path / "out")
+    assert _quads(loaded) == _quads(open_store("memory", tmp_path / "out").dataset())
+    assert open_store(None, tmp_path / "out").serialize("ttl") == (tmp_path / "out" / "graph.ttl").read_bytes()
+
+
+def test_stores_a_folder_without_a_store_is_named(tmp_path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "graph.trig").write_text("")
+    with pytest.raises(KgError, match="holds no graph.db"):
+        open_store(None, tmp_path / "old")
+    with pytest.raises(KgError, match="no such build folder"):
+        open_store(None, tmp_path / "nothing")
+    with pytest.raises(KgError, match="a build folder is --out"):
+        build([DATA], tmp_path / "x", store="memory")
 
 
 def test_stores_oxigraph_embedded_matches_memory(tmp_path, memory_answers):
