@@ -217,11 +217,10 @@ def render_map(store: Store, links: list = FOLDER_LINKS) -> str:
 # ---- viewer and query page ----
 
 def render_viewer(store: Store, links: list = FOLDER_LINKS) -> str:
-    from .formats import union
     from .netx import to_networkx
     from .view import render_page, select
 
-    return render_page(select(to_networkx(union(store.dataset()))), TITLE, links)
+    return render_page(select(to_networkx(store.quads())), TITLE, links)
 
 
 def render_query_page(links: list = SERVED_LINKS, endpoint: str = "/sparql") -> str:
