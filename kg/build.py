@@ -37,10 +37,10 @@ from .model import Extraction, KgError
 from .netx import to_networkx
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples
-from .rdftext import (Quads, TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
+from .rdftext import (TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
                       trig_block_of, trig_header, write_turtle)
 from .read import MAX_SIZE, file_digest, iter_inputs, read_article
-from .stores import DERIVED, FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
+from .stores import FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
 from .validate import Violation, check_ntriples
 from .view import render_page, select
 
@@ -281,7 +281,7 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
         union = gathered.union
     else:
         quads = target.quads()
-        _copy(quads, folder)
+        folder.put(quads)
         write_into(staged, "graph.trig", serialize(quads, "trig"))
         union = quads.union()
         del quads
@@ -381,22 +381,6 @@ class _FolderFiles:
     def close(self) -> None:
         self.parts.close()
         self.parts_path.unlink()
-
-
-def _copy(quads: Quads, folder: OxigraphStore) -> None:
-    """Load another store's reports into a build folder's store, a batch at a time."""
-    names = sorted(quads.graphs)
-    for start in range(0, len(names), STORE_BATCH):
-        folder.replace_graphs([_report_ntriples(g, quads.graphs[g]) for g in names[start:start + STORE_BATCH]])
-
-
-def _report_ntriples(graph: str, triples) -> ReportNTriples:
-    """A report's graph split as a store keeps it: its mentions and facts, and the rest."""
-    derived = {s for s, p, o in triples if p == DERIVED and o == graph}
-    lines: dict[bool, list[str]] = {True: [], False: []}
-    for s, p, o in triples:
-        lines[s in derived].append(f"{s} {p} {o} .\n")
-    return ReportNTriples(graph[1:-1], "".join(lines[True]), "".join(lines[False]))
 
 
 def _store(store: Store | None, folder: OxigraphStore | None, batch: list[_Outcome], report: BuildReport) -> None:

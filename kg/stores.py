@@ -137,6 +137,13 @@ class Store(ABC):
     def replace_graphs(self, reports: list[ReportNTriples]) -> None:
         """Put each report's triples in the store, replacing what its graph held before."""
 
+    def put(self, quads: Quads, batch: int = 50) -> None:
+        """Put whole report graphs (as text) into the store, laid out as a build lays them out,
+        replacing what those graphs held."""
+        names = sorted(quads.graphs)
+        for start in range(0, len(names), batch):
+            self.replace_graphs([_report_ntriples(g, quads.graphs[g]) for g in names[start:start + batch]])
+
     def drop_graph(self, name: str) -> None:
         """Remove a report: its mentions and facts, and from the union what only it stated."""
         self.update(RETRACT.format(name=name))
@@ -532,6 +539,15 @@ def _result_from_oxigraph(answer, ox) -> Result:
     for triple in answer:
         result.graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     return result
+
+
+def _report_ntriples(graph: str, triples) -> ReportNTriples:
+    """A report's graph split as a store keeps it: its mentions and facts, and the rest."""
+    derived = {s for s, p, o in triples if p == DERIVED and o == graph}
+    lines: dict[bool, list[str]] = {True: [], False: []}
+    for s, p, o in triples:
+        lines[s in derived].append(f"{s} {p} {o} .\n")
+    return ReportNTriples(graph[1:-1], "".join(lines[True]), "".join(lines[False]))
 
 
 def is_persistent(spec: str | None) -> bool:

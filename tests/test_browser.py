@@ -3,6 +3,7 @@
 1400×900 go to test-artifacts/."""
 import csv
 import io
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from rdflib.namespace import XSD
 
 from kg.build import build
 from kg.pages import write_pages
-from kg.stores import open_store
+from kg.rdftext import Quads
+from kg.stores import OxigraphStore, open_store
 from kg.tables import entities, money
 
 from .helpers import DATA, ROOT, free_port, running, write
@@ -70,6 +72,10 @@ def hostile(tmp_path_factory):
         poisoned.add((s, p, o, g))
     poisoned.serialize(folder / "graph.trig", format="trig")
     (folder / "graph.ttl").unlink()
+    shutil.rmtree(folder / "graph.db")  # the store the pages are made from holds the same
+    store = OxigraphStore(str(folder / "graph.db"), create=True)
+    store.put(Quads.from_rdflib(poisoned))
+    store.close()
     return _site(folder)
 
 
