@@ -1,8 +1,8 @@
 """The main job: report files in, a graph out (a build folder, an embedded store or an endpoint).
 
 A build folder (``--out``) is a pure function of the input: graph.ttl,
-graph.trig and graph.html, and the Oxigraph store (graph.db) that later
-commands query, are written into a folder beside it that takes its place in
+graph.trig, the pages (graph.html, overview.html, entities.html, money.html,
+map.html) and the Oxigraph store (graph.db) that later commands query, are written into a folder beside it that takes its place in
 one rename, so a failed or killed build leaves the last build whole, never a
 mix of two.  Each report is extracted and checked against the SHACL shapes
 in a worker process; the main process loads the reports' triples into the
@@ -35,6 +35,7 @@ from .explain import explain_tsv
 from .formats import new_folder, replace_folder, serialize, write_into
 from .model import Extraction, KgError
 from .netx import to_networkx
+from .pages import FOLDER_LINKS, PAGES, TITLE
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples
 from .rdftext import (TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
@@ -46,7 +47,7 @@ from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
 # Every file a build may write: one that this build does not write is not kept from the last.
-BUILD_FILES = (*OUTPUTS, "graph.html", "explain.tsv", FolderStore.DB)
+BUILD_FILES = (*OUTPUTS, *PAGES, "explain.tsv", FolderStore.DB)
 STORE_BATCH = 50  # reports written to a persistent store at once
 IN_FLIGHT = 200  # reports a parallel build extracts ahead of writing
 
@@ -290,7 +291,7 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     report.triples = len(union)
     # The Turtle in a forked child while this process makes the page: the child shares the triples.
     turtle = _forked(_write_turtle_file, gathered, union, staged / "graph.ttl")
-    write_into(staged, "graph.html", render_page(select(to_networkx(union))).encode("utf-8"))
+    write_into(staged, "graph.html", render_page(select(to_networkx(union)), TITLE, FOLDER_LINKS).encode("utf-8"))
     del union
     turtle.join()
     if gathered is not None:
@@ -298,7 +299,13 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     if turtle.exitcode != 0:
         raise KgError(staged / "graph.ttl", "could not be written (see the error above)")
     write_into(staged, "graph.ttl", None)
-    written = ["graph.trig", "graph.html", "graph.ttl"]
+    # The other pages ask the folder's store, as `kg pages` does.
+    pages = [name for name in PAGES if name != "graph.html"]
+    folder = OxigraphStore(str(staged / FolderStore.DB), read_only=True)
+    for name in pages:
+        write_into(staged, name, PAGES[name](folder, FOLDER_LINKS).encode("utf-8"))
+    folder.close()
+    written = ["graph.trig", "graph.ttl", *PAGES]
     if job.keep_extraction:
         write_into(staged, "explain.tsv", explain_tsv(extractions))
         written.append("explain.tsv")

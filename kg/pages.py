@@ -242,11 +242,15 @@ PAGES = {"overview.html": render_overview, "graph.html": render_viewer, "entitie
 
 
 def write_pages(store: Store, folder: Path) -> list[Path]:
-    """Every page of PAGES into ``folder``, each written whole or not at all."""
+    """Every page of PAGES into ``folder`` (made if need be), each written whole or not at all."""
     from .formats import write_atomic
 
-    if not folder.is_dir():
-        raise KgError(folder, "no such folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise KgError(folder, "not a folder") from None
+    except OSError as err:
+        raise KgError(folder, f"cannot make the folder ({err.strerror})") from None
     written = []
     for name, render in PAGES.items():
         write_atomic(folder / name, render(store, FOLDER_LINKS).encode("utf-8"))

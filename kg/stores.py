@@ -294,6 +294,7 @@ class OxigraphStore(Store):
             self.store = pyoxigraph.Store.read_only(location) if read_only else pyoxigraph.Store(location)
         except OSError as err:
             raise KgError(location, f"cannot open Oxigraph store ({err})") from None
+        self.read_only = read_only
         self.bulk_loads = 0
 
     @staticmethod
@@ -372,6 +373,8 @@ class OxigraphStore(Store):
         """Compact after many bulk loads: each leaves its own files, and queries over a
         compacted store run about twice as fast.  After a few it is not worth it: compacting
         10,000 reports takes half a minute, and adding one report a fraction of a second."""
+        if self.read_only:
+            return
         self.store.flush()
         if self.bulk_loads >= COMPACT_AFTER:
             self.store.optimize()

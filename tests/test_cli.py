@@ -7,6 +7,8 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal
 
+from kg.pages import PAGES
+
 from .helpers import ARTICLES, DATA, run_kg
 
 
@@ -20,7 +22,7 @@ def built(tmp_path_factory):
 
 def test_cli_build_writes_outputs_and_summary(built):
     out, stdout = built
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "graph.html", "graph.db"}
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "graph.db", *PAGES}
     assert "6 article(s)" in stdout and "SHACL violations: 0" in stdout
     assert "entities:" in stdout and "pairings 8" in stdout
 
@@ -29,8 +31,15 @@ def test_cli_build_twice_gives_identical_bytes(built, tmp_path):
     out, _ = built
     again = tmp_path / "again"
     assert run_kg("build", str(DATA), "--out", str(again), "--no-validate").returncode == 0
-    for name in ("graph.ttl", "graph.trig", "graph.html"):
+    for name in ("graph.ttl", "graph.trig", *PAGES):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_cli_build_pages_are_those_kg_pages_writes(built, tmp_path):
+    out, _ = built
+    assert run_kg("pages", str(out), "--out", str(tmp_path)).returncode == 0
+    for name in PAGES:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
 def test_cli_turtle_reparsed_by_oxigraph_gives_same_triples(built):

@@ -67,5 +67,7 @@ def test_pages_written_into_a_folder(folder, tmp_path):
     result = run_kg("pages", str(folder), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(PAGES)
-    with pytest.raises(KgError, match="no such folder"):
-        write_pages(open_store(None, folder), tmp_path / "missing")
+    assert len(write_pages(open_store(None, folder), tmp_path / "new" / "site")) == len(PAGES)
+    assert sorted(p.name for p in (tmp_path / "new" / "site").iterdir()) == sorted(PAGES)
+    with pytest.raises(KgError, match="not a folder"):
+        write_pages(open_store(None, folder), tmp_path / "overview.html")
