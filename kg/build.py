@@ -289,22 +289,19 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     folder.close()
     del folder  # the store is written: let RocksDB go before the files are made
     report.triples = len(union)
-    # The Turtle in a forked child while this process makes the page: the child shares the triples.
-    turtle = _forked(_write_turtle_file, gathered, union, staged / "graph.ttl")
+    # Three at once: the Turtle in a forked child (it shares the triples), the other pages in
+    # another (they ask the folder's store, as `kg pages` does), the viewer in this process.
+    children = {staged / "graph.ttl": _forked(_write_turtle_file, gathered, union, staged / "graph.ttl"),
+                staged / "pages": _forked(_write_store_pages, staged)}
     write_into(staged, "graph.html", render_page(select(to_networkx(union)), TITLE, FOLDER_LINKS).encode("utf-8"))
     del union
-    turtle.join()
+    for what, child in children.items():
+        child.join()
+        if child.exitcode != 0:
+            raise KgError(what, "could not be written (see the error above)")
     if gathered is not None:
         gathered.close()
-    if turtle.exitcode != 0:
-        raise KgError(staged / "graph.ttl", "could not be written (see the error above)")
     write_into(staged, "graph.ttl", None)
-    # The other pages ask the folder's store, as `kg pages` does.
-    pages = [name for name in PAGES if name != "graph.html"]
-    folder = OxigraphStore(str(staged / FolderStore.DB), read_only=True)
-    for name in pages:
-        write_into(staged, name, PAGES[name](folder, FOLDER_LINKS).encode("utf-8"))
-    folder.close()
     written = ["graph.trig", "graph.ttl", *PAGES]
     if job.keep_extraction:
         write_into(staged, "explain.tsv", explain_tsv(extractions))
@@ -318,6 +315,13 @@ def _forked(target, *args) -> multiprocessing.Process:
     child = multiprocessing.get_context("fork").Process(target=target, args=args)
     child.start()
     return child
+
+
+def _write_store_pages(staged: Path) -> None:
+    store = OxigraphStore(str(staged / FolderStore.DB), read_only=True)
+    for name, render in PAGES.items():
+        if name != "graph.html":
+            write_into(staged, name, render(store, FOLDER_LINKS).encode("utf-8"))
 
 
 def _write_turtle_file(gathered: _FolderFiles | None, union: set, path: Path) -> None:

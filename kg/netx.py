@@ -20,6 +20,7 @@ property's local name.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -41,6 +42,7 @@ FOLDED_KINDS = {"Mention", "PairingFact"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every triple's predicate: a few dozen IRIs
 def local_name(iri) -> str:
     text = str(iri).strip("<>")
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -22,14 +22,14 @@ import csv
 import functools
 import importlib.util
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from importlib.resources import files
 from pathlib import Path
 
 from .model import KgError
 from .query import resolve_query, run_query, saved_queries
 from .stores import Store, with_prefixes
-from .tables import TYPE_NAMES, cell_text, entities, money
+from .tables import TYPE_NAMES, cell_text, entities, entity_counts, money
 
 TITLE = "东西部协作知识图谱"
 # (key, label, href) of the navigation bar, for pages side by side in a folder and for kg serve.
@@ -73,19 +73,19 @@ def _saved_rows(store: Store, name: str) -> list[dict[str, str]]:
 
 def overview_data(store: Store) -> dict:
     """What the overview shows: how much there is, the pairings, and the charts' numbers."""
-    rows = entities(store).rows
+    by_type = entity_counts(store)
     counts = {str(k): int(cell_text(n)) for k, n in run_query(store, (
         "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a fk:Article BIND('reports' AS ?k) } UNION "
         "{ ?s a fk:MoneyFact BIND('money' AS ?k) } UNION { ?s a fk:QuantityFact BIND('quantities' AS ?k) } UNION "
         "{ ?s fk:assists ?o BIND('pairings' AS ?k) } } GROUP BY ?k"))}
-    by_type = Counter(r["type"] for r in rows)
     return {
-        "counts": {"reports": counts.get("reports", 0), "entities": len(rows), "pairings": counts.get("pairings", 0),
+        "counts": {"reports": counts.get("reports", 0), "entities": sum(by_type.values()),
+                   "pairings": counts.get("pairings", 0),
                    "money": counts.get("money", 0), "quantities": counts.get("quantities", 0)},
         "byYear": _saved_rows(store, "money-by-year"),
         "byRecipient": _saved_rows(store, "money-by-recipient")[:15],
         "byKind": _saved_rows(store, "money-by-kind"),
-        "byType": [{"type": t, "name": TYPE_NAMES[t], "count": by_type[t]} for t in TYPE_NAMES if by_type[t]],
+        "byType": [{"type": t, "name": TYPE_NAMES[t], "count": by_type[t]} for t in TYPE_NAMES if by_type.get(t)],
         "pairings": _saved_rows(store, "pairings"),
     }
 

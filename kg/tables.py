@@ -135,6 +135,14 @@ def entities(store: Store) -> Table:
     return Table("entities", ENTITY_COLUMNS, rows)
 
 
+def entity_counts(store: Store) -> dict[str, int]:
+    """How many entities of each type the entities table lists, without making the table."""
+    types = ", ".join(f"fk:{t}" for t in TYPE_NAMES)
+    found = run_query(store, "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t ; rdfs:label ?name . "
+                             f"FILTER(?t IN ({types})) }} GROUP BY ?t")
+    return {_local(str(t)): int(cell_text(n)) for t, n in found}
+
+
 def money(store: Store) -> Table:
     """Every money fact: its kind, amount, whether planned or a running total, year, parties,
     purpose, and the sentence and report it was read from."""

@@ -204,39 +204,59 @@ def sum_flow(amounts: list[tuple[float, bool, bool]]) -> tuple[float, str]:
     return planned, f"计划{yuan_text(planned)}"
 
 
-def _parent_region(graph: nx.MultiDiGraph, node: str) -> str | None:
-    for key in ("partOf", "locatedIn"):
-        for target in _out(graph, node, key):
-            if graph.nodes[target].get("kind") in REGION_KINDS:
-                return target
-    return None
+class _Regions:
+    """The region each node lies in (its first partOf that is a region, else its first
+    locatedIn) and that region's ancestors, found in one pass over the edges: the layout
+    and every side panel ask, and walking a node's edges at each question costs seconds
+    at a thousand reports."""
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = graph
+        found = {"partOf": defaultdict(list), "locatedIn": defaultdict(list)}
+        for source, target, key in graph.edges(keys=True):
+            if key in found and graph.nodes[target].get("kind") in REGION_KINDS:
+                found[key][source].append(target)
+        self.parent = {node: min(targets) for node, targets in found["locatedIn"].items()}
+        self.parent.update({node: min(targets) for node, targets in found["partOf"].items()})
+        self._chains: dict[str, list[str]] = {}
+
+    def ancestors(self, node: str) -> list[str]:
+        if node not in self._chains:
+            chain, seen = [], {node}
+            parent = self.parent.get(node)
+            while parent is not None and parent not in seen:
+                seen.add(parent)
+                chain.append(parent)
+                parent = self.parent.get(parent)
+            self._chains[node] = chain
+        return self._chains[node]
+
+    def province_code(self, node: str) -> str | None:
+        for region in [node, *self.ancestors(node)]:
+            code = self.graph.nodes[region].get("adminCode")
+            if code:
+                return str(_first(code))[:2]
+        return None
+
+    def block_head(self, region: str) -> str:
+        for candidate in [region, *self.ancestors(region)]:
+            if self.graph.nodes[candidate].get("kind") in BLOCK_HEADS:
+                return candidate
+        return region
+
+    def region_of(self, node: str, homes: dict[str, str]) -> str | None:
+        if self.graph.nodes[node].get("kind") in REGION_KINDS:
+            return node
+        return self.parent.get(node) or homes.get(node)
 
 
-def _ancestors(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    chain, seen = [], {node}
-    parent = _parent_region(graph, node)
-    while parent is not None and parent not in seen:
-        seen.add(parent)
-        chain.append(parent)
-        parent = _parent_region(graph, parent)
-    return chain
-
-
-def _province_code(graph: nx.MultiDiGraph, node: str) -> str | None:
-    for region in [node, *_ancestors(graph, node)]:
-        code = graph.nodes[region].get("adminCode")
-        if code:
-            return str(_first(code))[:2]
-    return None
-
-
-def _sides(graph: nx.MultiDiGraph) -> dict[str, str]:
+def _sides(graph: nx.MultiDiGraph, regions: _Regions) -> dict[str, str]:
     """Province code -> 'east' (it helps) or 'west' (it is helped), by the pairings."""
     votes = defaultdict(Counter)
     for helper, assisted, key in graph.edges(keys=True):
         if key == "assists":
             for node, side in ((helper, "east"), (assisted, "west")):
-                province = _province_code(graph, node)
+                province = regions.province_code(node)
                 if province:
                     votes[province][side] += 1
     return {p: max(sorted(v), key=lambda side: v[side]) for p, v in votes.items()}
@@ -263,19 +283,6 @@ def _mention_homes(graph: nx.MultiDiGraph) -> dict[str, str]:
             i = bisect.bisect_right(spots, (start, "\uffff"))
             homes[node] = spots[i - 1][1] if i else spots[0][1]
     return homes
-
-
-def _block_head(graph: nx.MultiDiGraph, region: str) -> str:
-    for candidate in [region, *_ancestors(graph, region)]:
-        if graph.nodes[candidate].get("kind") in BLOCK_HEADS:
-            return candidate
-    return region
-
-
-def _region_of(graph: nx.MultiDiGraph, node: str, homes: dict[str, str]) -> str | None:
-    if graph.nodes[node].get("kind") in REGION_KINDS:
-        return node
-    return _parent_region(graph, node) or homes.get(node)
 
 
 KIND_ORDER = {k: i for i, k in enumerate(list(TYPE_NAMES))}
@@ -327,17 +334,18 @@ def _extent(columns: list[list[_Block]]) -> tuple[float, float]:
     return width, max(sum(b.height + BLOCK_GAP for b in c) - BLOCK_GAP for c in columns)
 
 
-def layout(graph: nx.MultiDiGraph, shown: set[str]) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.MultiDiGraph, shown: set[str], regions: _Regions | None = None) -> dict[str, tuple[float, float]]:
     """A position for every node: the nodes of the first view (``shown``) on the board of
     blocks, the others around what they hang on."""
+    regions = regions or _Regions(graph)
     labels = {n: _short(_label(a)) for n, a in graph.nodes(data=True)}
     homes = _mention_homes(graph)
-    sides = _sides(graph)
+    sides = _sides(graph, regions)
     members = defaultdict(list)
     heads = {n for n in shown if graph.nodes[n].get("kind") in BLOCK_HEADS}
     for node in sorted(shown - heads):
-        region = _region_of(graph, node, homes)
-        head = _block_head(graph, region) if region is not None else None
+        region = regions.region_of(node, homes)
+        head = regions.block_head(region) if region is not None else None
         if head is not None and head in shown:
             members[head].append(node)
         else:
@@ -348,14 +356,14 @@ def layout(graph: nx.MultiDiGraph, shown: set[str]) -> dict[str, tuple[float, fl
         return KIND_ORDER.get(attrs.get("kind"), 99), _label(attrs), node
 
     def block_key(head: str):
-        region = _region_of(graph, head, homes)
-        chain = [region, *_ancestors(graph, region)] if region else []
+        region = regions.region_of(head, homes)
+        chain = [region, *regions.ancestors(region)] if region else []
         codes = [str(_first(graph.nodes[r].get("adminCode", ""))) for r in chain]
         return next((c for c in codes if c), "99"), len(chain) and -len(chain), order(head)
 
     side_of = {}
     for head in heads:
-        side_of[head] = sides.get(_province_code(graph, _region_of(graph, head, homes) or head), "middle")
+        side_of[head] = sides.get(regions.province_code(regions.region_of(head, homes) or head), "middle")
     ordered = sorted(heads, key=block_key)
     best = None
     for block_width in BLOCK_WIDTHS:
@@ -386,7 +394,7 @@ def layout(graph: nx.MultiDiGraph, shown: set[str]) -> dict[str, tuple[float, fl
                 y += block.height + BLOCK_GAP
             x += width + COLUMN_GAP
         x += SIDE_GAP - COLUMN_GAP
-    _place_the_rest(graph, positions, labels, homes)
+    _place_the_rest(graph, positions, labels, homes, regions)
     return {n: (round(px, 1), round(py, 1)) for n, (px, py) in positions.items()}
 
 
@@ -397,7 +405,7 @@ def _combinations(choices: list[list]) -> list[list]:
     return combos
 
 
-def _anchor(graph: nx.MultiDiGraph, node: str, homes: dict[str, str]) -> str | None:
+def _anchor(graph: nx.MultiDiGraph, node: str, homes: dict[str, str], regions: _Regions) -> str | None:
     attrs = graph.nodes[node]
     kind = attrs.get("kind")
     if kind == "QuantityFact":
@@ -406,11 +414,11 @@ def _anchor(graph: nx.MultiDiGraph, node: str, homes: dict[str, str]) -> str | N
         targets = _out(graph, node, "recipient") + _out(graph, node, "donor")
     else:
         targets = []
-    targets += [t for t in [_parent_region(graph, node), homes.get(node)] if t]
+    targets += [t for t in [regions.parent.get(node), homes.get(node)] if t]
     return targets[0] if targets else None
 
 
-def _place_the_rest(graph: nx.MultiDiGraph, positions: dict, labels: dict, homes: dict) -> None:
+def _place_the_rest(graph: nx.MultiDiGraph, positions: dict, labels: dict, homes: dict, regions: _Regions) -> None:
     """Rings around their anchors for the nodes not in the first view; reports in a row below."""
     bottom = max((y for _, y in positions.values()), default=0) + 3 * ROW
     articles = sorted(n for n, a in graph.nodes(data=True) if a.get("kind") == "Article" and n not in positions)
@@ -421,7 +429,7 @@ def _place_the_rest(graph: nx.MultiDiGraph, positions: dict, labels: dict, homes
     rings = defaultdict(list)
     pending = sorted(n for n in graph if n not in positions)
     for node in pending:
-        anchor = _anchor(graph, node, homes)
+        anchor = _anchor(graph, node, homes, regions)
         rings[anchor if anchor in positions or anchor in pending else None].append(node)
     placed_anchors = [a for a in rings if a is not None]
     while placed_anchors:  # anchors placed first, then what hangs on what was just placed
@@ -456,7 +464,8 @@ def page_data(graph: nx.MultiDiGraph) -> dict:
     (transfers summed into flows), and the side panel of each node and edge, as plain data."""
     articles = {n: a for n, a in graph.nodes(data=True) if a.get("kind") == "Article"}
     first = {n for n, a in graph.nodes(data=True) if a.get("kind") in FIRST_VIEW}
-    positions = layout(graph, first)
+    regions = _Regions(graph)
+    positions = layout(graph, first, regions)
     received = Counter()
     for (giver, receiver), facts in flows(graph).items():
         received[receiver] += flow_total(graph, facts)[0]
@@ -470,7 +479,7 @@ def page_data(graph: nx.MultiDiGraph) -> dict:
         nodes.append({"id": node, "label": _short(label), "kind": kind, "color": COLOURS.get(kind, "#999999"),
                       "shape": SHAPES.get(kind, "dot"), "size": round(size, 1), "x": x, "y": y,
                       "first": node in first, "title": f"{TYPE_NAMES.get(kind, kind)}：{label}"})
-        details[node] = _details(graph, node, attrs, articles, sentences)
+        details[node] = _details(graph, node, attrs, articles, sentences, regions)
     edges, edge_details = _edges(graph, articles)
     counts = Counter(n["kind"] for n in nodes)
     legend = [{"type": t, "name": TYPE_NAMES[t], "color": COLOURS[t], "count": counts[t], "first": t in FIRST_VIEW}
@@ -562,7 +571,8 @@ def _mention_sentences(attrs: dict, articles: dict, sentences: dict) -> list[dic
     return [{**_source(articles, report), **entry} for report, entry in sorted(by_report.items())]
 
 
-def _details(graph: nx.MultiDiGraph, node: str, attrs: dict, articles: dict, sentences: dict) -> dict:
+def _details(graph: nx.MultiDiGraph, node: str, attrs: dict, articles: dict, sentences: dict,
+             regions: _Regions) -> dict:
     kind = attrs.get("kind")
     neighbours = sorted({s for s, _ in graph.in_edges(node)} | {o for _, o in graph.out_edges(node)})
     facts = [_fact(graph, n, articles) for n in neighbours if graph.nodes[n].get("kind") in FACT_KINDS]
@@ -576,7 +586,7 @@ def _details(graph: nx.MultiDiGraph, node: str, attrs: dict, articles: dict, sen
     return {"type": TYPE_NAMES.get(kind, kind), "name": _label(attrs), "kind": kind,
             "aliases": [str(a) for a in attrs.get("aliases", [])], "code": str(_first(attrs.get("adminCode", ""))),
             "role": "、".join(str(r) for r in attrs.get("role", [])),
-            "chain": [_label(graph.nodes[p]) for p in _ancestors(graph, node)], "facts": facts,
+            "chain": [_label(graph.nodes[p]) for p in regions.ancestors(node)], "facts": facts,
             "mentions": _mention_sentences(attrs, articles, sentences), "report": reports,
             "folded": {TYPE_NAMES[k]: n for k, n in attrs.get("folded", {}).items()}}
 

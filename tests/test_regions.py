@@ -38,6 +38,11 @@ def test_regions_town_and_village_looked_up_inside_the_county():
     assert ("白水镇", "白水镇", "Town") in found and ("白水村", "白水村", "Village") in found
 
 
+def test_regions_a_town_and_its_village_of_the_same_name_are_the_town():
+    found, _ = regions("标题\n通化县东宝新村的合作社今年扩大了种植面积，东宝新村的农户都来务工。")
+    assert {(text, kind) for text, _, kind in found if text == "东宝新村"} == {("东宝新村", "Town")}
+
+
 def test_regions_village_needs_its_town():
     found, _ = regions("标题\n古浪县向富民新村捐赠苗木。")
     assert not any(t == "Village" for _, _, t in found)

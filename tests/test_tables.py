@@ -6,7 +6,7 @@ import pytest
 from kg.build import build
 from kg.model import KgError
 from kg.stores import open_store
-from kg.tables import entities, filter_entities, filter_money, money, table
+from kg.tables import entities, entity_counts, filter_entities, filter_money, money, table
 
 from .helpers import DATA, run_kg
 
@@ -30,6 +30,13 @@ def test_tables_entities_give_type_code_region_and_counts(store):
     assert gulang["region"] == "武威市 › 甘肃省" and gulang["aliases"] == "古浪"
     assert int(gulang["reports"]) >= 1 and int(gulang["mentions"]) >= int(gulang["reports"])
     assert rows["西靖镇"]["region"] == "古浪县 › 武威市 › 甘肃省"
+
+
+def test_tables_entity_counts_are_the_entities_table_by_type(store):
+    rows = entities(store).rows
+    counts = entity_counts(store)
+    assert counts == {t: sum(r["type"] == t for r in rows) for t in {r["type"] for r in rows}}
+    assert counts["County"] >= 1 and sum(counts.values()) == len(rows)
 
 
 def test_tables_filter_entities_by_type_and_region(store):

@@ -205,8 +205,12 @@ def _scan_local_levels(text: str, gaz: Gazetteer, counties: list[str],
                 Span(start, end, word), place.type, gaz.name_of(place), f"place:{place.id}",
                 "gazetteer-town-in-county", place=place))
     mentions = [m for ms in town_mentions.values() for m in ms]
+    town_spans = {(m.span.start, m.span.end) for m in mentions}
     for start, end, word in found:
-        # A village counts where its town is named too: 富民新村 names five villages.
+        # A village counts where its town is named too: 富民新村 names five villages.  A word
+        # that names a town names that town, not the village of the same name inside it.
+        if (start, end) in town_spans:
+            continue
         placed = [p for p in places.get(word, ()) if p.level == VILLAGE and p.parent in town_mentions]
         if placed:
             place = placed[0]
