@@ -107,6 +107,11 @@ def entity_iri(entity: Entity) -> Iri:
         county = node.place.code if node else "000000"
         flag = "" if entity.resolved else "unresolved-"
         return _id(f"region/{county}/{flag}{_hash(*reversed(path), length=10)}")
+    located = entity.location.code if entity.location is not None else None
+    if located:
+        # The division a name starts with is part of what it names: 铁西区人民医院 of Shenyang
+        # and of Anshan are two hospitals.
+        return _id(f"{entity.type.lower()}/{_hash(entity.type, entity.name, located)}")
     return _id(f"{entity.type.lower()}/{_hash(entity.type, entity.name)}")
 
 

@@ -125,3 +125,19 @@ def test_build_interrupted_knows_how_many_reports_it_loaded(tmp_path, monkeypatc
     with pytest.raises(BrokenPipeError):
         build([DATA], None, store=spec, check_shapes=False, progress=closed_pipe, report=report)
     assert report.loaded == 2 and len(open_store(spec).graph_names()) == 2
+
+
+def test_build_keeps_apart_bodies_of_one_name_in_two_places_of_one_name(tmp_path):
+    """Two cities each have a 铁西区: its hospital in one report is not the other's."""
+    reports = tmp_path / "in"
+    reports.mkdir()
+    (reports / "a.txt").write_text("沈阳医生赴西部义诊\n沈阳市铁西区与对口县结对。铁西区人民医院派出十名医生开展义诊。\n",
+                                   encoding="utf-8")
+    (reports / "b.txt").write_text("鞍山医生赴西部义诊\n鞍山市铁西区卫健局组织帮扶。铁西区人民医院派出八名医生开展义诊。\n",
+                                   encoding="utf-8")
+    report = build([reports], tmp_path / "out")
+    assert report.violations == []
+    rows = open_store(None, tmp_path / "out").query(
+        "SELECT ?h ?code WHERE { ?h a fk:Hospital ; fk:locatedIn/fk:adminCode ?code }")
+    assert sorted(str(code) for _, code in rows) == ["210106", "210303"]
+    assert len({h for h, _ in rows}) == 2
