@@ -314,7 +314,7 @@ def main() -> None:
         wall, peak, out = timed([*KG, "build", str(corpus_small), "--out", str(work / "mem"), "--no-validate",
                                  "--jobs", "2"])
         triples = out.split(" triples")[0].split()[-1]
-        row(f"build of {small:,} reports into files (ttl, trig, html), --jobs 2", f"{wall:.1f} s, {peak:.0f} MB, "
+        row(f"build of {small:,} reports into a folder (ttl, trig, pages, store), --jobs 2", f"{wall:.1f} s, {peak:.0f} MB, "
             f"{int(triples):,} triples", "—", f"kg build corpus{small}/ --out out/ --no-validate --jobs 2")
         ox_small = f"oxigraph:{work / 'ox-small'}"
         wall, peak, _ = timed([*KG, "build", str(corpus_small), "--store", ox_small, "--no-validate", "--jobs", "2"])

@@ -43,6 +43,13 @@ def test_regions_a_town_and_its_village_of_the_same_name_are_the_town():
     assert {(text, kind) for text, _, kind in found if text == "东宝新村"} == {("东宝新村", "Town")}
 
 
+def test_regions_a_name_with_nothing_around_it_reads_as_the_division_with_a_code():
+    article = clean("标题\n中山区和松山区的志愿者来到这里，金山区的企业也来了。", "t.txt", "t.txt")
+    mentions, _ = extract_regions(article, shared())
+    assert all(m.place.code for m in mentions if m.place is not None)
+    assert {m.name for m in mentions} >= {"中山区", "松山区", "金山区"}
+
+
 def test_regions_village_needs_its_town():
     found, _ = regions("标题\n古浪县向富民新村捐赠苗木。")
     assert not any(t == "Village" for _, _, t in found)

@@ -119,7 +119,8 @@ def _choose_full_names(hits: list[_Hit], gaz: Gazetteer) -> None:
             backing = set(as_ancestor.get(place.id, ()))
             for a in gaz.ancestors(place):
                 backing |= as_candidate.get(a.id, set())
-            return (-len(backing - {i}), place.level, place.code or "")
+            # Ties go to a division with a code: jionlp lists Taiwan's districts without one.
+            return (-len(backing - {i}), place.code is None, place.level, place.code or "")
         hit.chosen = min(hit.sure, key=support)
 
 
