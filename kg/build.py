@@ -293,8 +293,12 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     # another (they ask the folder's store, as `kg pages` does), the viewer in this process.
     children = {staged / "graph.ttl": _forked(_write_turtle_file, gathered, union, staged / "graph.ttl"),
                 staged / "pages": _forked(_write_store_pages, staged)}
-    write_into(staged, "graph.html", render_page(select(to_networkx(union)), TITLE, FOLDER_LINKS).encode("utf-8"))
-    del union
+    drawn = select(to_networkx(union))
+    del union  # the children have their own: what the viewer needs now is its graph
+    if gathered is not None:
+        gathered.union = set()
+    write_into(staged, "graph.html", render_page(drawn, TITLE, FOLDER_LINKS).encode("utf-8"))
+    del drawn
     for what, child in children.items():
         child.join()
         if child.exitcode != 0:
