@@ -14,3 +14,13 @@ def extractions():
 
     files = iter_inputs([DATA, ARTICLES])
     return {p.name: extract_file(p) for p in files}
+
+
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory):
+    """The sample reports built once into a folder, for tests that only read it."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("sample") / "out"
+    build([DATA], out, check_shapes=False)
+    return out

@@ -2,27 +2,19 @@ import re
 
 import pytest
 
-from kg.build import build
 from kg.model import KgError
 from kg.pages import (FOLDER_LINKS, PAGES, coordinates, map_data, overview_data, render_query_page, write_pages)
 from kg.stores import open_store
 
-from .helpers import DATA, run_kg
+from .helpers import run_kg
 from .test_view import payload
 
 GULANG = "https://w3id.org/fupin-kg/id/region/620622"
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pages")
-    build([DATA], out, check_shapes=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def store(folder):
-    return open_store(None, folder)
+def store(sample_folder):
+    return open_store(None, sample_folder)
 
 
 def test_pages_overview_counts_and_series(store):
@@ -63,11 +55,11 @@ def test_pages_query_page_has_the_saved_queries_with_prefixes():
     assert "PREFIX fk: <https://w3id.org/fupin-kg/ontology#>" in data["start"]
 
 
-def test_pages_written_into_a_folder(folder, tmp_path):
-    result = run_kg("pages", str(folder), "--out", str(tmp_path))
+def test_pages_written_into_a_folder(sample_folder, tmp_path):
+    result = run_kg("pages", str(sample_folder), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(PAGES)
-    assert len(write_pages(open_store(None, folder), tmp_path / "new" / "site")) == len(PAGES)
+    assert len(write_pages(open_store(None, sample_folder), tmp_path / "new" / "site")) == len(PAGES)
     assert sorted(p.name for p in (tmp_path / "new" / "site").iterdir()) == sorted(PAGES)
     with pytest.raises(KgError, match="not a folder"):
-        write_pages(open_store(None, folder), tmp_path / "overview.html")
+        write_pages(open_store(None, sample_folder), tmp_path / "overview.html")

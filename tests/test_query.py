@@ -10,14 +10,8 @@ PAIRS = "SELECT ?h ?a WHERE { ?x fk:assists ?y . ?x rdfs:label ?h . ?y rdfs:labe
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    from kg.build import build
-
-    from .helpers import DATA
-
-    out = tmp_path_factory.mktemp("out")
-    build([DATA], out, check_shapes=False)
-    return open_store("memory", out)
+def store(sample_folder):
+    return open_store("memory", sample_folder)
 
 
 def test_query_prefixes_predeclared_and_table(store):

@@ -12,15 +12,8 @@ from .helpers import DATA, run_kg
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tables")
-    build([DATA], out, check_shapes=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def store(folder):
-    return open_store(None, folder)
+def store(sample_folder):
+    return open_store(None, sample_folder)
 
 
 def test_tables_entities_give_type_code_region_and_counts(store):
@@ -74,7 +67,7 @@ def test_tables_csv_parses_with_a_header_of_keys(store):
         table(store, "people")
 
 
-def test_tables_are_the_same_on_oxigraph(folder, store, tmp_path):
+def test_tables_are_the_same_on_oxigraph(store, tmp_path):
     location = tmp_path / "kg.db"
     build([DATA], None, store=f"oxigraph:{location}", check_shapes=False)
     other = open_store(f"oxigraph:{location}")
@@ -85,13 +78,13 @@ def test_tables_are_the_same_on_oxigraph(folder, store, tmp_path):
         other.close()
 
 
-def test_tables_cli_writes_csv(folder, store):
-    result = run_kg("table", "entities", "--graph", str(folder), "--format", "csv", "--type", "Town",
+def test_tables_cli_writes_csv(sample_folder, store):
+    result = run_kg("table", "entities", "--graph", str(sample_folder), "--format", "csv", "--type", "Town",
                     "--region", "古浪县")
     assert result.returncode == 0, result.stderr
     names = [row["name"] for row in csv.DictReader(io.StringIO(result.stdout))]
     assert sorted(names) == sorted(["干城乡", "直滩镇", "西靖镇"])
-    full = run_kg("table", "money", "--graph", str(folder), "--format", "csv")
+    full = run_kg("table", "money", "--graph", str(sample_folder), "--format", "csv")
     assert full.stdout == money(store).csv()
-    wrong = run_kg("table", "money", "--graph", str(folder), "--type", "Town")
+    wrong = run_kg("table", "money", "--graph", str(sample_folder), "--type", "Town")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "--type" in wrong.stderr
