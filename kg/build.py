@@ -2,9 +2,9 @@
 
 A build folder (``--out``) is a pure function of the input: graph.ttl,
 graph.trig, the pages (graph.html, overview.html, entities.html, money.html,
-map.html) and the Oxigraph store (graph.db) that later commands query, are written into a folder beside it that takes its place in
-one rename, so a failed or killed build leaves the last build whole, never a
-mix of two.  Each report is extracted and checked against the SHACL shapes
+map.html) and the Oxigraph store (graph.db) that later commands query are
+written into a folder beside it that takes its place in one rename, so a
+failed or killed build leaves the last build whole, never a mix of two.  Each report is extracted and checked against the SHACL shapes
 in a worker process; the main process loads the reports' triples into the
 store as they come and keeps them as text (kg.rdftext), from which the
 files are written: no rdflib graph is made.

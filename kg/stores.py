@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
 import urllib.error
 import urllib.parse
 import urllib.request

@@ -16,6 +16,7 @@ from decimal import Decimal
 from rdflib import Literal
 
 from .model import ENTITY_TYPES, REGION_TYPES, KgError
+from .netx import local_name
 from .query import run_query, yuan_text
 from .stores import Store
 from .view import MONEY_KIND_NAMES
@@ -95,10 +96,6 @@ def _properties(store: Store, subjects: str, properties: dict[str, str]) -> dict
     return found
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def entities(store: Store) -> Table:
     """Every entity: its type, names, code, the regions it lies in (nearest first), role, and
     in how many reports it is named and how often."""
@@ -121,7 +118,7 @@ def entities(store: Store) -> Table:
 
     rows = []
     for iri, props in found.items():
-        kind = next((_local(t) for t in props.get("type", []) if _local(t) in TYPE_NAMES), None)
+        kind = next((local_name(t) for t in props.get("type", []) if local_name(t) in TYPE_NAMES), None)
         if kind is None or iri not in names:
             continue
         ancestors = chain(iri)
@@ -140,7 +137,7 @@ def entity_counts(store: Store) -> dict[str, int]:
     types = ", ".join(f"fk:{t}" for t in TYPE_NAMES)
     found = run_query(store, "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t ; rdfs:label ?name . "
                              f"FILTER(?t IN ({types})) }} GROUP BY ?t")
-    return {_local(str(t)): int(cell_text(n)) for t, n in found}
+    return {local_name(str(t)): int(cell_text(n)) for t, n in found}
 
 
 def money(store: Store) -> Table:
@@ -157,7 +154,7 @@ def money(store: Store) -> Table:
     reports = _properties(store, "?s a fk:Article .", {"title": "schema:headline", "date": "schema:datePublished"})
     rows = []
     for iri, props in facts.items():
-        kind = _local(props["kind"][0]) if props.get("kind") else "other"
+        kind = local_name(props["kind"][0]) if props.get("kind") else "other"
         yuan = props.get("yuan", [""])[0]
         report = props.get("report", [""])[0]
         about = reports.get(report, {})

@@ -334,10 +334,9 @@ def _extent(columns: list[list[_Block]]) -> tuple[float, float]:
     return width, max(sum(b.height + BLOCK_GAP for b in c) - BLOCK_GAP for c in columns)
 
 
-def layout(graph: nx.MultiDiGraph, shown: set[str], regions: _Regions | None = None) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.MultiDiGraph, shown: set[str], regions: _Regions) -> dict[str, tuple[float, float]]:
     """A position for every node: the nodes of the first view (``shown``) on the board of
     blocks, the others around what they hang on."""
-    regions = regions or _Regions(graph)
     labels = {n: _short(_label(a)) for n, a in graph.nodes(data=True)}
     homes = _mention_homes(graph)
     sides = _sides(graph, regions)
