@@ -21,12 +21,15 @@ drops them when asked to prune.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import pickle
 import shutil
 import signal
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,14 +38,14 @@ from .explain import explain_tsv
 from .formats import new_folder, replace_folder, serialize, write_into
 from .model import Extraction, KgError
 from .netx import to_networkx
-from .pages import FOLDER_LINKS, PAGES, TITLE
+from .pages import FOLDER_LINKS, PAGES, TITLE, PageSource
 from .pipeline import extract_article, preload
 from .rdf import ReportNTriples, article_iri, article_ntriples
-from .rdftext import (TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
+from .rdftext import (Triple, TurtleWriter, parse_ntriples_lines, prefix_order, sort_key, subject_key,
                       trig_block_of, trig_header, write_turtle)
 from .read import MAX_SIZE, file_digest, iter_inputs, read_article
 from .stores import FolderStore, OxigraphStore, Store, StoredReport, is_persistent, open_store
-from .validate import Violation, check_ntriples
+from .validate import Violation, check_triples
 from .view import render_page, select
 
 OUTPUTS = {"graph.ttl": "ttl", "graph.trig": "trig"}
@@ -89,7 +92,9 @@ class _Outcome:
     extraction: Extraction | None = None  # kept for explain.tsv
     ntriples: ReportNTriples | None = None  # the report's triples
     violations: list[Violation] = field(default_factory=list)  # of the SHACL shapes, in its graph
-    triples: list = field(default_factory=list)  # for a build folder: its triples as text
+    # For a build folder: its triples as text, by subject: its mentions' and facts' (its alone), the rest.
+    own: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    stated: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     trig: bytes = b""  # its graph's block of graph.trig
     turtle: list[tuple[str, bytes]] = field(default_factory=list)  # its mentions' and facts' Turtle
     prefixes: list[str] = field(default_factory=list)  # the @prefix lines those need
@@ -139,18 +144,34 @@ def _process(path: Path) -> _Outcome:
                        list(article.warnings) + extraction.warnings)
     ntriples = article_ntriples(extraction)
     text = ntriples.derived + ntriples.stated
+    triples = list(parse_ntriples_lines(text)) if _job.check_shapes or _job.trig else []
     outcome = _Outcome(path, summary, extraction if _job.keep_extraction else None, ntriples,
-                       check_ntriples(text) if _job.check_shapes else [])
+                       check_triples(triples) if _job.check_shapes else [])
     if _job.trig:
         # Its mentions and facts are its alone: their Turtle in graph.ttl is what it is here.
         writer = TurtleWriter()
-        outcome.triples = list(parse_ntriples_lines(text))
-        statements = list(writer.subject_statements(outcome.triples))
+        statements = list(writer.subject_statements(triples, name_first=False))
         outcome.trig = trig_block_of(f"<{ntriples.graph}>", (text for _, text in statements)).encode("utf-8")
         derived = {line.split(" ", 1)[0] for line in ntriples.derived.splitlines()}
         outcome.turtle = [(s, text.encode("utf-8")) for s, text in statements if s in derived]
         outcome.prefixes = writer.prefix_lines()
+        outcome.own, outcome.stated = _by_subject(triples, derived)
     return outcome
+
+
+def _by_subject(triples: list[Triple], own: set[str]) -> tuple[dict, dict]:
+    """A report's (predicate, object) pairs by subject, those of its own subjects apart; each
+    term one object, so that it is pickled once."""
+    terms: dict[str, str] = {}
+    share = terms.setdefault
+    grouped: tuple[dict, dict] = ({}, {})
+    for s, p, o in dict.fromkeys(triples):
+        grouped[s not in own].setdefault(share(s, s), []).append((share(p, p), share(o, o)))
+    return grouped
+
+
+def _process_pickled(path: Path) -> bytes:
+    return pickle.dumps(_process(path), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
@@ -174,7 +195,7 @@ def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
     try:
         for _ in files:
             try:
-                yield receiver.recv()
+                yield pickle.loads(receiver.recv_bytes())
             except EOFError:
                 raise KgError("kg build", "the extraction processes stopped before the end") from None
     finally:
@@ -185,18 +206,19 @@ def _outcomes(files: list[Path], job: _Job, jobs: int) -> Iterator[_Outcome]:
 
 
 def _drive(files: list[Path], job: _Job, jobs: int, conn) -> None:
-    """The driver: extract the files in a pool of workers and send each outcome, in order."""
+    """The driver: extract the files in a pool of workers and pass each outcome on, in order,
+    as the worker pickled it (unpickling and pickling it again here cost a tenth of a build)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the pool's workers are stopped too
     preload()
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
         in_flight: deque = deque()
         try:
             for path in files:
-                in_flight.append(pool.apply_async(_process, (path,)))
+                in_flight.append(pool.apply_async(_process_pickled, (path,)))
                 if len(in_flight) >= IN_FLIGHT:
-                    conn.send(in_flight.popleft().get())
+                    conn.send_bytes(in_flight.popleft().get())
             while in_flight:
-                conn.send(in_flight.popleft().get())
+                conn.send_bytes(in_flight.popleft().get())
         except (BrokenPipeError, OSError):  # the build stopped reading: nothing more to do
             pass
     conn.close()
@@ -277,41 +299,61 @@ def _build(files: list[Path], out: Path | None, staged: Path | None, target: Sto
     if folder is None:
         return
     # Each file is written as soon as it is made, and let go: the build's memory stays that of its triples.
-    if gathered is not None:
-        gathered.write_trig(staged / "graph.trig")
-        union = gathered.union
-    else:
-        quads = target.quads()
-        folder.put(quads)
-        write_into(staged, "graph.trig", serialize(quads, "trig"))
-        union = quads.union()
-        del quads
-    folder.close()
-    del folder  # the store is written: let RocksDB go before the files are made
-    report.triples = len(union)
-    # Three at once: the Turtle in a forked child (it shares the triples), the other pages in
-    # another (they ask the folder's store, as `kg pages` does), the viewer in this process.
-    children = {staged / "graph.ttl": _forked(_write_turtle_file, gathered, union, staged / "graph.ttl"),
-                staged / "pages": _forked(_write_store_pages, staged)}
-    drawn = select(to_networkx(union))
-    del union  # the children have their own: what the viewer needs now is its graph
-    if gathered is not None:
-        gathered.union = set()
-    write_into(staged, "graph.html", render_page(drawn, TITLE, FOLDER_LINKS).encode("utf-8"))
-    del drawn
-    for what, child in children.items():
-        child.join()
-        if child.exitcode != 0:
-            raise KgError(what, "could not be written (see the error above)")
-    if gathered is not None:
-        gathered.close()
-    write_into(staged, "graph.ttl", None)
-    written = ["graph.trig", "graph.ttl", *PAGES]
-    if job.keep_extraction:
-        write_into(staged, "explain.tsv", explain_tsv(extractions))
-        written.append("explain.tsv")
-    replace_folder(out, {}, BUILD_FILES, new=staged)
-    report.written = [out / name for name in written]
+    with _collector_paused():
+        if gathered is not None:
+            gathered.write_trig(staged / "graph.trig")
+            union = gathered.subjects
+            report.triples = len(gathered)
+        else:
+            quads = target.quads()
+            folder.put(quads)
+            write_into(staged, "graph.trig", serialize(quads, "trig"))
+            union = quads.union()
+            report.triples = len(union)
+            del quads
+        folder.close()
+        del folder  # the store is written: let RocksDB go before the files are made
+        # Three at once: the Turtle in a forked child (it shares the triples), the other pages in
+        # another (they ask the folder's store, as `kg pages` does), the viewer in this process.
+        store_pages = [name for name in PAGES if name != "graph.html"]
+        children = {staged / "graph.ttl": _forked(_write_turtle_file, gathered, union, staged / "graph.ttl"),
+                    ", ".join(str(staged / name) for name in store_pages): _forked(_write_store_pages, staged,
+                                                                                   store_pages)}
+        graph = to_networkx(union)
+        del union  # the children have their own: what the viewer needs now is its graph
+        if gathered is not None:
+            gathered.subjects = {}
+        drawn = select(graph)
+        graph.clear()  # its views refer back to it, and the collector is paused: let its contents go now
+        write_into(staged, "graph.html", render_page(drawn, TITLE, FOLDER_LINKS).encode("utf-8"))
+        del drawn
+        for what, child in children.items():
+            child.join()
+            if child.exitcode != 0:
+                raise KgError(what, "could not be written (see the error above)")
+        if gathered is not None:
+            gathered.close()
+        write_into(staged, "graph.ttl", None)
+        written = ["graph.trig", "graph.ttl", *PAGES]
+        if job.keep_extraction:
+            write_into(staged, "explain.tsv", explain_tsv(extractions))
+            written.append("explain.tsv")
+        replace_folder(out, {}, BUILD_FILES, new=staged)
+        report.written = [out / name for name in written]
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused: the files and the viewer's graph are made of
+    hundreds of thousands of containers that live until they are written, none of them in a
+    cycle, and each full collection walks them all (a tenth of a large build's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _forked(target, *args) -> multiprocessing.Process:
@@ -321,14 +363,13 @@ def _forked(target, *args) -> multiprocessing.Process:
     return child
 
 
-def _write_store_pages(staged: Path) -> None:
-    store = OxigraphStore(str(staged / FolderStore.DB), read_only=True)
-    for name, render in PAGES.items():
-        if name != "graph.html":
-            write_into(staged, name, render(store, FOLDER_LINKS).encode("utf-8"))
+def _write_store_pages(staged: Path, names: list[str]) -> None:
+    source = PageSource(OxigraphStore(str(staged / FolderStore.DB), read_only=True))
+    for name in names:
+        write_into(staged, name, PAGES[name](source, FOLDER_LINKS).encode("utf-8"))
 
 
-def _write_turtle_file(gathered: _FolderFiles | None, union: set, path: Path) -> None:
+def _write_turtle_file(gathered: _FolderFiles | None, union, path: Path) -> None:
     if gathered is not None:
         gathered.write_turtle(path)
         return
@@ -338,13 +379,13 @@ def _write_turtle_file(gathered: _FolderFiles | None, union: set, path: Path) ->
 
 class _FolderFiles:
     """What a build folder's files are made of, gathered report by report as the workers send
-    them: the union of the reports' triples (each term kept once), each report's block of
-    graph.trig, and the Turtle of its mentions and facts (four fifths of graph.ttl), the
-    last two kept in a file beside them until they are written in order."""
+    them: the union of the reports' triples, by subject (a report's mentions and facts as it
+    sent them, what several reports may state as a set), each report's block of graph.trig,
+    and the Turtle of its mentions and facts (four fifths of graph.ttl), the last two kept in
+    a file beside them until they are written in order."""
 
     def __init__(self, staged: Path):
-        self.union: set = set()
-        self.terms: dict[str, str] = {}
+        self.subjects: dict[str, list | set] = {}
         self.parts_path = staged / ".graph.parts"
         self.parts = open(self.parts_path, "w+b")
         self.blocks: dict[str, tuple[int, int]] = {}  # graph -> where its TriG is in the parts
@@ -361,15 +402,19 @@ class _FolderFiles:
         return self.parts.read(where[1])
 
     def add(self, outcome: _Outcome) -> None:
-        share = self.terms.setdefault
-        self.union.update((share(s, s), share(p, p), share(o, o)) for s, p, o in outcome.triples)
+        self.subjects.update(outcome.own)
+        for subject, pairs in outcome.stated.items():
+            self.subjects.setdefault(subject, set()).update(pairs)
         self.blocks[f"<{outcome.ntriples.graph}>"] = self._keep(outcome.trig)
         for subject, text in outcome.turtle:
-            self.statements[share(subject, subject)] = self._keep(text)
+            self.statements[subject] = self._keep(text)
         self.prefixes.update(outcome.prefixes)
 
+    def __len__(self) -> int:
+        """How many triples the union holds."""
+        return sum(map(len, self.subjects.values()))
+
     def write_trig(self, path: Path) -> None:
-        self.terms.clear()
         with open(path, "wb") as trig:
             trig.write(trig_header(self.prefixes))
             for i, graph in enumerate(sorted(self.blocks, key=sort_key)):
@@ -379,18 +424,15 @@ class _FolderFiles:
     def write_turtle(self, path: Path) -> None:
         """graph.ttl: the statements the workers wrote, and those of what several reports
         describe (places, bodies, reports), written here, in rdflib's order."""
-        references: Counter = Counter(o for _, _, o in self.union)
-        shared: dict[str, list] = {}
-        for s, p, o in self.union:
-            if s not in self.statements:
-                shared.setdefault(s, []).append((p, o))
+        references: Counter = Counter(o for pairs in self.subjects.values() for _, o in pairs)
+        shared = {s: pairs for s, pairs in self.subjects.items() if s not in self.statements}
         order = sorted(self.statements.keys() | shared.keys(), key=lambda s: subject_key(s, references))
         writer = TurtleWriter()
         with open(path, "wb") as ttl:
             ttl.write("".join(line + "\n" for line in prefix_order(self.prefixes)).encode("utf-8"))
             for s in order:
                 where = self.statements.get(s)
-                ttl.write(self._read(where) if where is not None else writer.statement(s, shared[s]).encode("utf-8"))
+                ttl.write(self._read(where) if where is not None else writer.statement(s, list(shared[s])).encode("utf-8"))
             ttl.write(b"\n")
 
     def close(self) -> None:

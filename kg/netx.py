@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
 import networkx as nx
@@ -49,33 +49,27 @@ def local_name(iri) -> str:
 
 
 def to_networkx(source) -> nx.MultiDiGraph:
-    """The graph of an rdflib Graph, or of triples of N-Triples terms (what a store dumps)."""
+    """The graph of an rdflib Graph, of triples of N-Triples terms (what a store dumps), or of
+    (predicate, object) pairs by subject (what a build gathers)."""
     from rdflib import Graph
 
     if isinstance(source, Graph):
         source = _term_triples(source)
-    triples = source.union() if isinstance(source, Quads) else source
-    types: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in triples:
-        if p == RDF_TYPE:
-            types[s].append(o)
-    kinds = {s: local_name(max(found, key=sort_key)) for s, found in types.items()}
-    del types
-    # What is kept of each subject: all of a node's properties; of a mention or a pairing
-    # statement only what folding it needs (most triples are mentions').
-    by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s, p, o in triples:
-        kind = kinds.get(s)
-        if kind is not None and (kind not in FOLDED_KINDS or p in FOLDED_PROPERTIES):
-            by_subject[s].append((p, o))
+    if isinstance(source, Quads):
+        source = source.union()
+    subjects = source if isinstance(source, Mapping) else _by_subject(source)
+    kinds = {}
+    for s, pairs in subjects.items():
+        found = [o for p, o in pairs if p == RDF_TYPE]
+        if found:
+            kinds[s] = local_name(max(found, key=sort_key))
     graph = nx.MultiDiGraph()
-    for s in sorted((s for s, k in kinds.items() if k not in FOLDED_KINDS), key=sort_key):
+    nodes = sorted((s for s, k in kinds.items() if k not in FOLDED_KINDS), key=sort_key)
+    for s in nodes:
         graph.add_node(s[1:-1], kind=kinds[s])
-    for s in sorted(by_subject, key=sort_key):
+    for s in nodes:
         node = s[1:-1]
-        if node not in graph:
-            continue
-        for p, o in _in_order(by_subject[s]):
+        for p, o in _in_order(subjects[s]):
             if p == RDF_TYPE:
                 continue
             if o.startswith('"'):
@@ -84,12 +78,19 @@ def to_networkx(source) -> nx.MultiDiGraph:
                 _set_attribute(graph.nodes[node], "moneyKind", local_name(o))
             elif o.startswith("<") and o[1:-1] in graph:
                 graph.add_edge(node, o[1:-1], key=local_name(p), kind=local_name(p))
-    _fold_mentions(by_subject, graph, kinds)
-    _fold_pairings(by_subject, graph, kinds)
+    _fold_mentions(subjects, graph, kinds)
+    _fold_pairings(subjects, graph, kinds)
     return graph
 
 
-def _in_order(pairs: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+def _by_subject(triples: Iterable[Triple]) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in triples:
+        found[s].append((p, o))
+    return found
+
+
+def _in_order(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """A subject's (predicate, object) pairs in rdflib's order of terms; objects are compared
     only where a predicate has several (most literals are alone under theirs)."""
     objects: dict[str, list[str]] = {}
@@ -127,18 +128,18 @@ def python_value(term: str):
     return Literal(lit.lexical, datatype=URIRef(lit.datatype)).toPython()
 
 
-def _values(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """One value for each predicate: the first in term order where there are several."""
+def _values(pairs: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, str]:
+    """One value for each wanted predicate: the first in term order where there are several."""
     found: dict[str, str] = {}
     for p, o in pairs:
-        if p not in found or sort_key(o) < sort_key(found[p]):
+        if p in wanted and (p not in found or sort_key(o) < sort_key(found[p])):
             found[p] = o
     return found
 
 
 def _fold_mentions(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
     for mention in sorted((m for m, k in kinds.items() if k == "Mention"), key=sort_key):
-        properties = _values(by_subject[mention])
+        properties = _values(by_subject[mention], FOLDED_PROPERTIES)
         entity = (properties.get(MENTION_OF) or "<>")[1:-1]
         if entity in graph:
             graph.nodes[entity].setdefault("mentions", []).append({
@@ -148,7 +149,7 @@ def _fold_mentions(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> Non
 
 def _fold_pairings(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
     for fact in sorted((f for f, k in kinds.items() if k == "PairingFact"), key=sort_key):
-        properties = _values(by_subject[fact])
+        properties = _values(by_subject[fact], FOLDED_PROPERTIES)
         helper, assisted = _text(properties.get(HELPER)), _text(properties.get(ASSISTED))
         if graph.has_edge(helper, assisted, key="assists"):
             graph.edges[helper, assisted, "assists"].setdefault("sources", []).append({

@@ -29,7 +29,7 @@ from pathlib import Path
 from .model import KgError
 from .query import resolve_query, run_query, saved_queries
 from .stores import Store, with_prefixes
-from .tables import TYPE_NAMES, cell_text, entities, entity_counts, money
+from .tables import TYPE_NAMES, Table, cell_text, entities, entity_counts, money
 
 TITLE = "东西部协作知识图谱"
 # (key, label, href) of the navigation bar, for pages side by side in a folder and for kg serve.
@@ -63,6 +63,19 @@ def _render(template: str, current: str, links: list, title: str, **values) -> s
         href=dict((key, href) for key, _, href in links), **values)
 
 
+class PageSource:
+    """What the pages are made from: a store, and the entity table, which both the entities
+    page and the map are made from, read once for a set of pages (a build folder's, or one
+    request's page) rather than once for each."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @functools.cached_property
+    def entity_table(self) -> Table:
+        return entities(self.store)
+
+
 def _saved_rows(store: Store, name: str) -> list[dict[str, str]]:
     result = run_query(store, resolve_query(name, {}))
     names = [str(v) for v in result.vars]
@@ -90,8 +103,8 @@ def overview_data(store: Store) -> dict:
     }
 
 
-def render_overview(store: Store, links: list = FOLDER_LINKS) -> str:
-    return _render("overview.html.j2", "overview", links, f"{TITLE}：概览", data=overview_data(store),
+def render_overview(source: PageSource, links: list = FOLDER_LINKS) -> str:
+    return _render("overview.html.j2", "overview", links, f"{TITLE}：概览", data=overview_data(source.store),
                    echarts_js=asset("echarts.min.js"))
 
 
@@ -103,14 +116,14 @@ def _table_data(table) -> dict:
                      for row in table.rows]}
 
 
-def render_entities(store: Store, links: list = FOLDER_LINKS) -> str:
-    return _render("table.html.j2", "entities", links, f"{TITLE}：实体表", data=_table_data(entities(store)),
+def render_entities(source: PageSource, links: list = FOLDER_LINKS) -> str:
+    return _render("table.html.j2", "entities", links, f"{TITLE}：实体表", data=_table_data(source.entity_table),
                    table="entities", heading="实体表", note="每个实体：类型、名称与简称、区划代码、所在地区、"
                    "提及它的报道数；点名称在关系图中打开它。")
 
 
-def render_money(store: Store, links: list = FOLDER_LINKS) -> str:
-    return _render("table.html.j2", "money", links, f"{TITLE}：资金表", data=_table_data(money(store)),
+def render_money(source: PageSource, links: list = FOLDER_LINKS) -> str:
+    return _render("table.html.j2", "money", links, f"{TITLE}：资金表", data=_table_data(money(source.store)),
                    table="money", heading="资金表", note="每一笔金额：种类（只有资金转移有出资方与受援方）、"
                    "是否计划或累计、年份、来源句与报道。累计数包含当年的数，不可与之相加。")
 
@@ -151,12 +164,13 @@ def _outline() -> dict:
     return {"type": "FeatureCollection", "features": kept}
 
 
-def map_data(store: Store) -> dict:
+def map_data(store: Store, entity_rows: list[dict] | None = None) -> dict:
     """The divisions of the pairings and transfers at their coordinates, the pairings as arcs
-    and the transfers (summed per giver and receiver, as the viewer sums them) as flows."""
+    and the transfers (summed per giver and receiver, as the viewer sums them) as flows;
+    ``entity_rows`` are the entity table's, when the caller has it."""
     from .view import sum_flow
 
-    rows = {r["iri"]: r for r in entities(store).rows}
+    rows = {r["iri"]: r for r in (entity_rows if entity_rows is not None else entities(store).rows)}
     places = coordinates()
 
     def place(iri: str):
@@ -209,18 +223,18 @@ def map_data(store: Store) -> dict:
     return {"points": points, "arcs": arcs, "flows": flows, "unplaced": unplaced, "outline": _outline()}
 
 
-def render_map(store: Store, links: list = FOLDER_LINKS) -> str:
-    return _render("map.html.j2", "map", links, f"{TITLE}：地图", data=map_data(store),
+def render_map(source: PageSource, links: list = FOLDER_LINKS) -> str:
+    return _render("map.html.j2", "map", links, f"{TITLE}：地图", data=map_data(source.store, source.entity_table.rows),
                    echarts_js=asset("echarts.min.js"))
 
 
 # ---- viewer and query page ----
 
-def render_viewer(store: Store, links: list = FOLDER_LINKS) -> str:
+def render_viewer(source: PageSource, links: list = FOLDER_LINKS) -> str:
     from .netx import to_networkx
     from .view import render_page, select
 
-    return render_page(select(to_networkx(store.quads())), TITLE, links)
+    return render_page(select(to_networkx(source.store.quads())), TITLE, links)
 
 
 def render_query_page(links: list = SERVED_LINKS, endpoint: str = "/sparql") -> str:
@@ -236,7 +250,7 @@ def render_query_page(links: list = SERVED_LINKS, endpoint: str = "/sparql") -> 
                    yasgui_js=asset("yasgui.min.js"), yasgui_css=asset("yasgui.min.css"))
 
 
-# Pages a build folder holds (`kg pages`), each made from a store; `kg serve` serves the same.
+# Pages a build folder holds (`kg pages`), each made from a store (through a PageSource); `kg serve` serves the same.
 PAGES = {"overview.html": render_overview, "graph.html": render_viewer, "entities.html": render_entities,
          "money.html": render_money, "map.html": render_map}
 
@@ -252,7 +266,8 @@ def write_pages(store: Store, folder: Path) -> list[Path]:
     except OSError as err:
         raise KgError(folder, f"cannot make the folder ({err.strerror})") from None
     written = []
+    source = PageSource(store)
     for name, render in PAGES.items():
-        write_atomic(folder / name, render(store, FOLDER_LINKS).encode("utf-8"))
+        write_atomic(folder / name, render(source, FOLDER_LINKS).encode("utf-8"))
         written.append(folder / name)
     return written

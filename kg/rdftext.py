@@ -181,7 +181,7 @@ def parse_nquads(lines: Iterable[str]) -> Iterator[tuple[str, str, str, str | No
 
 
 def parse_ntriples_lines(text: str) -> Iterator[Triple]:
-    """Triples from N-Triples text that kg writes itself (kg.rdf): one triple a line, IRIs
+    """Triples from N-Triples text as kg (kg.rdf) and Oxigraph write it: one triple a line, IRIs
     without spaces, so the subject and the predicate end at the first two spaces."""
     for line in text.splitlines():
         if line:
@@ -213,14 +213,16 @@ class TurtleWriter:
         """The statements one by one; the prefixes they use are known before the first."""
         return (text for _, text in self.subject_statements(triples))
 
-    def subject_statements(self, triples: Iterable[Triple]) -> Iterator[tuple[str, str]]:
-        """Each subject with its statement, in order."""
+    def subject_statements(self, triples: Iterable[Triple], name_first: bool = True) -> Iterator[tuple[str, str]]:
+        """Each subject with its statement, in order.  Every term is named first, as rdflib's
+        writer does, so that the prefixes are known before the first statement; a caller that
+        takes them all before it asks for the prefixes may skip that (``name_first=False``)."""
         by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
         references: Counter = Counter()
         for s, p, o in triples if isinstance(triples, (set, frozenset)) else set(triples):
             by_subject[s].append((p, o))
             references[o] += 1
-        for s, properties in by_subject.items():  # name every term first, as rdflib's writer does
+        for s, properties in by_subject.items() if name_first else ():
             self._name(s, predicate=False)
             for p, o in properties:
                 if p != RDF_TYPE:

@@ -181,9 +181,9 @@ def render_turtle(store: Store) -> bytes:
 
 def render_named_page(store: Store, name: str) -> bytes:
     """One of the pages (kg/pages.py) with the served navigation bar."""
-    from .pages import PAGES, SERVED_LINKS
+    from .pages import PAGES, SERVED_LINKS, PageSource
 
-    return PAGES[name](store, SERVED_LINKS).encode("utf-8")
+    return PAGES[name](PageSource(store), SERVED_LINKS).encode("utf-8")
 
 
 def render_table_csv(store: Store, name: str, pairs: tuple[tuple[str, str], ...]) -> Answer:

@@ -361,11 +361,16 @@ class OxigraphStore(Store):
         return self.quads().to_rdflib()
 
     def serialize(self, fmt: str) -> bytes:
-        """N-Triples straight from the default graph, which is the union of the reports: Oxigraph
-        writes each term in its canonical form, which is what kg.rdftext writes too."""
-        if fmt != "nt":
+        """N-Triples and Turtle straight from the default graph, which is the union of the
+        reports (the other formats need each report's graph): Oxigraph writes each term in its
+        canonical form, which is what kg.rdftext writes too."""
+        if fmt not in ("nt", "ttl"):
             return super().serialize(fmt)
         data = self.store.dump(format=self.ox.RdfFormat.N_TRIPLES, from_graph=self.ox.DefaultGraph())
+        if fmt == "ttl":
+            from .rdftext import parse_ntriples_lines, turtle
+
+            return turtle(set(parse_ntriples_lines(data.decode("utf-8"))))
         return b"\n".join(sorted(set(data.splitlines()))) + b"\n"
 
     def close(self) -> None:

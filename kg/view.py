@@ -33,6 +33,7 @@ projects they belong to (their count stays on the parent), unless asked for.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -469,6 +470,8 @@ def page_data(graph: nx.MultiDiGraph) -> dict:
     for (giver, receiver), facts in flows(graph).items():
         received[receiver] += flow_total(graph, facts)[0]
     sentences = _sentences(graph)
+    # A fact is listed in its own panel, its report's, its parties' and its flow's: made once.
+    fact_entry = functools.cache(lambda fact: _fact(graph, fact, articles))
     nodes, details = [], {}
     for node, attrs in graph.nodes(data=True):
         kind = attrs.get("kind", "")
@@ -478,8 +481,8 @@ def page_data(graph: nx.MultiDiGraph) -> dict:
         nodes.append({"id": node, "label": _short(label), "kind": kind, "color": COLOURS.get(kind, "#999999"),
                       "shape": SHAPES.get(kind, "dot"), "size": round(size, 1), "x": x, "y": y,
                       "first": node in first, "title": f"{TYPE_NAMES.get(kind, kind)}：{label}"})
-        details[node] = _details(graph, node, attrs, articles, sentences, regions)
-    edges, edge_details = _edges(graph, articles)
+        details[node] = _details(graph, node, attrs, articles, sentences, regions, fact_entry)
+    edges, edge_details = _edges(graph, articles, fact_entry)
     counts = Counter(n["kind"] for n in nodes)
     legend = [{"type": t, "name": TYPE_NAMES[t], "color": COLOURS[t], "count": counts[t], "first": t in FIRST_VIEW}
               for t in TYPE_NAMES if counts[t]]
@@ -490,7 +493,7 @@ def page_data(graph: nx.MultiDiGraph) -> dict:
             "edgeLegend": edge_legend}
 
 
-def _edges(graph: nx.MultiDiGraph, articles: dict) -> tuple[list[dict], dict]:
+def _edges(graph: nx.MultiDiGraph, articles: dict, fact_entry) -> tuple[list[dict], dict]:
     edges, details = [], {}
 
     def add(kind: str, source: str, target: str, about: dict, **extra) -> None:
@@ -502,16 +505,16 @@ def _edges(graph: nx.MultiDiGraph, articles: dict) -> tuple[list[dict], dict]:
 
     for (giver, receiver), facts in flows(graph).items():
         total, text = flow_total(graph, facts)
-        add("flow", giver, receiver, {"facts": [_fact(graph, f, articles) for f in facts]},
+        add("flow", giver, receiver, {"facts": [fact_entry(f) for f in facts]},
             label=text, width=round(1.5 + 1.5 * math.log10(1 + total / 1e6), 1), font={"size": 11, "color": "#8a5a00"})
     for source, target, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         if key == "assists":
             add(key, source, target, {"facts": [{"sentence": s["sentence"], **_source(articles, s["article"])}
                                                 for s in attrs.get("sources", [])]})
         elif key == "donor":  # the way money goes: giver -> fact
-            add(key, target, source, {"facts": [_fact(graph, source, articles)]})
+            add(key, target, source, {"facts": [fact_entry(source)]})
         elif key in ("recipient", "quantityOf"):
-            add(key, source, target, {"facts": [_fact(graph, source, articles)]})
+            add(key, source, target, {"facts": [fact_entry(source)]})
         elif key in EDGE_STYLE:
             add(key, source, target, {"facts": []})
     return edges, details
@@ -571,12 +574,12 @@ def _mention_sentences(attrs: dict, articles: dict, sentences: dict) -> list[dic
 
 
 def _details(graph: nx.MultiDiGraph, node: str, attrs: dict, articles: dict, sentences: dict,
-             regions: _Regions) -> dict:
+             regions: _Regions, fact_entry) -> dict:
     kind = attrs.get("kind")
     neighbours = sorted({s for s, _ in graph.in_edges(node)} | {o for _, o in graph.out_edges(node)})
-    facts = [_fact(graph, n, articles) for n in neighbours if graph.nodes[n].get("kind") in FACT_KINDS]
+    facts = [fact_entry(n) for n in neighbours if graph.nodes[n].get("kind") in FACT_KINDS]
     if kind in FACT_KINDS:
-        facts.insert(0, _fact(graph, node, articles))
+        facts.insert(0, fact_entry(node))
     reports = []
     if kind == "Article":
         reports = [{"title": _label(attrs), "date": str(attrs.get("datePublished", "")),

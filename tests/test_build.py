@@ -13,8 +13,8 @@ from .helpers import DATA
 
 def test_build_checks_each_report_in_the_worker_that_made_it(tmp_path, monkeypatch):
     # With two jobs the workers are forked, so they run this stand-in, on each report's triples.
-    monkeypatch.setattr(build_module, "check_ntriples",
-                        lambda text: [Violation(text.split(" ", 1)[0], "path", f"{text.count(chr(10))} triples")])
+    monkeypatch.setattr(build_module, "check_triples",
+                        lambda triples: [Violation(triples[0][0], "path", f"{len(triples)} triples")])
     report = build([DATA / "dev-01.txt", DATA / "dev-02.txt"], tmp_path / "out", jobs=2)
     assert len(report.violations) == 2 and all(v.path == "path" for v in report.violations)
     assert sum(int(v.message.split()[0]) for v in report.violations) >= report.triples
@@ -37,9 +37,9 @@ def test_build_finds_a_report_that_breaks_the_shapes(tmp_path, monkeypatch):
 
 
 def test_build_without_shapes_checks_nothing(tmp_path, monkeypatch):
-    def refuse(text):
+    def refuse(triples):
         raise AssertionError("validated although asked not to")
-    monkeypatch.setattr(build_module, "check_ntriples", refuse)
+    monkeypatch.setattr(build_module, "check_triples", refuse)
     assert build([DATA / "seed-jizhou-gulang.txt"], tmp_path / "out", check_shapes=False).violations == []
 
 

@@ -3,7 +3,8 @@ import re
 import pytest
 
 from kg.model import KgError
-from kg.pages import (FOLDER_LINKS, PAGES, coordinates, map_data, overview_data, render_query_page, write_pages)
+from kg.pages import (FOLDER_LINKS, PAGES, PageSource, coordinates, map_data, overview_data, render_query_page,
+                      write_pages)
 from kg.stores import open_store
 
 from .helpers import run_kg
@@ -40,7 +41,7 @@ def test_pages_map_places_regions_by_code(store):
 
 def test_pages_are_self_contained_and_carry_data_as_json(store):
     for name, render in PAGES.items():
-        html = render(store, FOLDER_LINKS)
+        html = render(PageSource(store), FOLDER_LINKS)
         assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html), name
         assert "<link" not in html and payload(html), name
         for _, _, href in FOLDER_LINKS:
