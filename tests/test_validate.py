@@ -74,6 +74,8 @@ def test_validate_queries_find_what_the_python_tests_find(extractions):
     ("date", ["2020-02-29", "2021-02-29", "2020-13-01", "2020-01-01Z", "20200-01-01", "2020-1-01"]),
     ("gYear", ["2020", "-2020", "2020+08:00", "202", "2020-01"]),
     ("double", ["1e3", "-INF", "NaN", "1.", ".e1", "inf", "+Infinity", "-nan", "infin"]),
+    ("dateTime", ["2020-01-01T12:00:00", "2020-01-01T25:00:00", "2020-02-30T00:00:00Z", "2020-01-01T12:00:00.5+08:00",
+                  "2020-01-01"]),
 ])
 def test_validate_lexical_forms_as_oxigraph_casts_them(datatype, forms):
     import pyoxigraph

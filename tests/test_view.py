@@ -151,6 +151,7 @@ def test_view_focus_types_and_folding(sample_graph):
     town = folded.nodes["https://w3id.org/fupin-kg/id/region/620802/" + _town_hash(sample_graph, "白水镇")]
     assert town["folded"] == {"Village": 1}
     assert any(a["kind"] == "Village" for _, a in select(big, unfold=True).nodes(data=True))
+    assert select(big, copy=False) is big and big.number_of_nodes() == folded.number_of_nodes()
 
 
 def _town_hash(graph, name):
