@@ -138,7 +138,8 @@ def _values(pairs: Iterable[tuple[str, str]], wanted: set[str]) -> dict[str, str
 
 
 def _fold_mentions(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> None:
-    for mention in sorted((m for m, k in kinds.items() if k == "Mention"), key=sort_key):
+    # Mentions are IRIs, whose order is their text's (sort_key's cache is smaller than an archive's mentions).
+    for mention in sorted((m for m, k in kinds.items() if k == "Mention"), key=lambda m: m[1:-1]):
         properties = _values(by_subject[mention], FOLDED_PROPERTIES)
         entity = (properties.get(MENTION_OF) or "<>")[1:-1]
         if entity in graph:

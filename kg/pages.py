@@ -27,7 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .model import KgError
-from .query import resolve_query, run_query, saved_queries
+from .query import resolve_query, run_query, run_rows, saved_queries
 from .stores import Store, with_prefixes
 from .tables import TYPE_NAMES, Table, cell_text, entities, entity_counts, money
 
@@ -87,7 +87,7 @@ def _saved_rows(store: Store, name: str) -> list[dict[str, str]]:
 def overview_data(store: Store) -> dict:
     """What the overview shows: how much there is, the pairings, and the charts' numbers."""
     by_type = entity_counts(store)
-    counts = {str(k): int(cell_text(n)) for k, n in run_query(store, (
+    counts = {str(k): int(cell_text(n)) for k, n in run_rows(store, (
         "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a fk:Article BIND('reports' AS ?k) } UNION "
         "{ ?s a fk:MoneyFact BIND('money' AS ?k) } UNION { ?s a fk:QuantityFact BIND('quantities' AS ?k) } UNION "
         "{ ?s fk:assists ?o BIND('pairings' AS ?k) } } GROUP BY ?k"))}
@@ -183,9 +183,9 @@ def map_data(store: Store, entity_rows: list[dict] | None = None) -> dict:
                 return places[code]
         return None
 
-    pairs = sorted((str(h), str(a)) for h, a in run_query(store, "SELECT ?h ?a WHERE { ?h fk:assists ?a }"))
+    pairs = sorted((str(h), str(a)) for h, a in run_rows(store, "SELECT ?h ?a WHERE { ?h fk:assists ?a }"))
     transfers = defaultdict(list)
-    for _, d, r, amount, running, planned in run_query(store, (
+    for _, d, r, amount, running, planned in run_rows(store, (
             "SELECT ?m ?d ?r ?amount ?running ?planned WHERE { ?m fk:moneyKind fk:transfer ; fk:donor ?d ; "
             "fk:recipient ?r ; fk:amount ?amount . BIND(EXISTS { ?m fk:cumulative true } AS ?running) "
             "BIND(EXISTS { ?m fk:planned true } AS ?planned) }")):

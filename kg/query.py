@@ -128,6 +128,12 @@ def run_query(store: Store, text: str, scope: Scope | None = None) -> Result:
         return store.query(text, scope)
 
 
+def run_rows(store: Store, text: str) -> list[tuple]:
+    """A SELECT's solutions as tuples of terms (Store.rows), the engines' errors as run_query's."""
+    with _engine_errors("query", "cannot evaluate"):
+        return store.rows(text)
+
+
 def run_update(store: Store, text: str) -> Changes | None:
     """Apply an update; for an in-process copy of a store, what it changed (Store.update_returning_changes)."""
     with _engine_errors("update", "cannot apply"):

@@ -46,7 +46,7 @@ PERCENT_NOT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 Triple = tuple[str, str, str]
 CACHE_LIMIT = 200_000
-_SHARED_NAMES: dict = {}
+_SHARED_NAMES: dict = {False: {}, True: {}}
 _SHARED_LITERALS: dict = {}
 NAME_START = {"Ll", "Lu", "Lo", "Lt", "Nl"}
 NAME = NAME_START | {"Mc", "Me", "Mn", "Lm", "Nd"}
@@ -199,9 +199,10 @@ class TurtleWriter:
         # Names and literals depend only on the namespaces: writers with kg's share them (a build's
         # worker writes a block of TriG for each report), emptied when they grow large.
         shared = namespaces is None
-        self.names: dict[tuple[str, bool], tuple] = _SHARED_NAMES if shared else {}
+        # Each term's name as a subject or object (False), and as a predicate (True).
+        self.names: dict[bool, dict[str, tuple]] = _SHARED_NAMES if shared else {False: {}, True: {}}
         self.literals: dict[str, tuple[str, str | None]] = _SHARED_LITERALS if shared else {}
-        for cache in (self.names, self.literals):
+        for cache in (*self.names.values(), self.literals):
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
 
@@ -262,12 +263,12 @@ class TurtleWriter:
         return self._name(term, predicate=False)
 
     def _name(self, term: str, predicate: bool) -> str:
-        key = (term, predicate)
-        found = self.names.get(key)
+        names = self.names[predicate]
+        found = names.get(term)
         if found is None:
             found = self._pname(term, predicate) or (("()" if term == RDF_NIL else term), None, None)
             if found[1] is None or found[1] not in self.generated.values():
-                self.names[key] = found
+                names[term] = found
         name, prefix, namespace = found
         if prefix is not None and prefix not in self.used:
             self.used[prefix] = namespace

@@ -114,6 +114,11 @@ class Store(ABC):
     def query(self, sparql: str, scope: Scope | None = None) -> Result:
         """Answer a query; ``scope``, if given, is its dataset instead of the query's FROM clauses."""
 
+    def rows(self, sparql: str) -> list[tuple]:
+        """A SELECT's solutions as tuples of rdflib terms (None where unbound), in the order of
+        its variables: what the tables read, which need no rdflib Result around them."""
+        return [tuple(row) for row in self.query(sparql)]
+
     @abstractmethod
     def update(self, sparql: str) -> None: ...
 
@@ -301,14 +306,25 @@ class OxigraphStore(Store):
         return WriterLock(location)
 
     def query(self, sparql: str, scope: Scope | None = None) -> Result:
+        return _result_from_oxigraph(self._answer(sparql, scope), self.ox)
+
+    def rows(self, sparql: str) -> list[tuple]:
+        """The solutions straight from Oxigraph's: making a Result's rows took a third of the
+        time of the entity table."""
+        answer = self._answer(sparql)
+        if not isinstance(answer, self.ox.QuerySolutions):
+            raise KgError("query", "only a SELECT query has rows")
+        term = _converter(self.ox)
+        return [tuple(None if value is None else term(value) for value in solution) for solution in answer]
+
+    def _answer(self, sparql: str, scope: Scope | None = None):
         dataset = {} if scope is None else {
             "default_graph": [self.ox.NamedNode(g) for g in scope.default],
             "named_graphs": [self.ox.NamedNode(g) for g in scope.named]}
         try:
-            answer = self.store.query(with_prefixes(sparql), **dataset)
+            return self.store.query(with_prefixes(sparql), **dataset)
         except SyntaxError as err:
             raise KgError("query", f"SPARQL syntax error: {err}") from None
-        return _result_from_oxigraph(answer, self.ox)
 
     def has_graph(self, name: str) -> bool:
         return self.store.contains_named_graph(self.ox.NamedNode(name))
@@ -521,14 +537,21 @@ def _datatype(iri: str) -> URIRef | None:
     return None if iri == str(XSD.string) else URIRef(iri)
 
 
-def _result_from_oxigraph(answer, ox) -> Result:
-    """Oxigraph's answer as an rdflib Result; rows repeat terms, so each is converted once."""
+def _converter(ox):
+    """Oxigraph's terms to rdflib's; rows repeat terms, so each is converted once."""
     converted: dict = {}
 
     def term(value):
-        if value not in converted:
-            converted[value] = _from_ox(value, ox)
-        return converted[value]
+        found = converted.get(value)
+        if found is None:
+            found = converted[value] = _from_ox(value, ox)
+        return found
+    return term
+
+
+def _result_from_oxigraph(answer, ox) -> Result:
+    """Oxigraph's answer as an rdflib Result."""
+    term = _converter(ox)
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)

@@ -17,7 +17,7 @@ from rdflib import Literal
 
 from .model import ENTITY_TYPES, REGION_TYPES, KgError
 from .netx import local_name
-from .query import run_query, yuan_text
+from .query import run_rows, yuan_text
 from .stores import Store
 from .view import MONEY_KIND_NAMES
 from .view import TYPE_NAMES as VIEW_TYPE_NAMES
@@ -85,7 +85,7 @@ def _properties(store: Store, subjects: str, properties: dict[str, str]) -> dict
     """subject -> property name -> its values, for the subjects the pattern ``subjects`` binds to ?s."""
     arms = " UNION ".join(f'{{ ?s {predicate} ?v . BIND("{name}" AS ?p) }}' for name, predicate in properties.items())
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, v in run_query(store, f"SELECT ?s ?p ?v WHERE {{ {subjects} {arms} }}"):
+    for s, p, v in run_rows(store, f"SELECT ?s ?p ?v WHERE {{ {subjects} {arms} }}"):
         values = found[str(s)][str(p)]
         text = cell_text(v)
         if text not in values:
@@ -103,7 +103,7 @@ def entities(store: Store) -> Table:
     found = _properties(store, f"?s a ?t . FILTER(?t IN ({types}))", {
         "type": "a", "name": "rdfs:label", "aliases": "skos:altLabel", "admin_code": "fk:adminCode",
         "role": "fk:role", "parent": "fk:partOf|fk:locatedIn", "reports": "fk:mentionedIn"})
-    mentions = {str(e): cell_text(n) for e, n in run_query(
+    mentions = {str(e): cell_text(n) for e, n in run_rows(
         store, "SELECT ?e (COUNT(?m) AS ?n) WHERE { ?m fk:mentionOf ?e } GROUP BY ?e")}
     names = {s: p["name"][0] for s, p in found.items() if p.get("name")}
 
@@ -135,7 +135,7 @@ def entities(store: Store) -> Table:
 def entity_counts(store: Store) -> dict[str, int]:
     """How many entities of each type the entities table lists, without making the table."""
     types = ", ".join(f"fk:{t}" for t in TYPE_NAMES)
-    found = run_query(store, "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t ; rdfs:label ?name . "
+    found = run_rows(store, "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t ; rdfs:label ?name . "
                              f"FILTER(?t IN ({types})) }} GROUP BY ?t")
     return {local_name(str(t)): int(cell_text(n)) for t, n in found}
 
@@ -148,7 +148,7 @@ def money(store: Store) -> Table:
         "cumulative": "fk:cumulative", "year": "fk:year", "donor": "fk:donor", "recipient": "fk:recipient",
         "purpose": "fk:purpose", "period": "fk:period", "sentence": "fk:sourceText", "report": "prov:wasDerivedFrom",
         "start": "fk:spanStart"})
-    names = {str(s): cell_text(label) for s, label in run_query(
+    names = {str(s): cell_text(label) for s, label in run_rows(
         store, "SELECT ?s ?label WHERE { ?m a fk:MoneyFact . { ?m fk:donor ?s } UNION { ?m fk:recipient ?s } "
                "?s rdfs:label ?label }")}
     reports = _properties(store, "?s a fk:Article .", {"title": "schema:headline", "date": "schema:datePublished"})

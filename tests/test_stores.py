@@ -7,7 +7,7 @@ from rdflib import Literal
 from kg import build as build_module
 from kg.build import build, drop
 from kg.model import KgError
-from kg.query import fill, format_result, run_query, saved_queries
+from kg.query import fill, format_result, run_query, run_rows, saved_queries
 from kg.read import read_article
 from kg.stores import open_store
 
@@ -23,6 +23,7 @@ def answers(store) -> dict:
         for values in PARAMS.get(name, [{}]):
             result = run_query(store, fill(saved, values))
             rows = sorted(tuple(_plain(v) for v in row) for row in result)
+            assert sorted(tuple(_plain(v) for v in row) for row in run_rows(store, fill(saved, values))) == rows
             out[(name, tuple(sorted(values.items())))] = rows
     return out
 

@@ -67,13 +67,14 @@ def test_tables_csv_parses_with_a_header_of_keys(store):
         table(store, "people")
 
 
-def test_tables_are_the_same_on_oxigraph(store, tmp_path):
+def test_tables_are_the_same_on_oxigraph_and_rdflib(store, sample_folder, tmp_path):
     location = tmp_path / "kg.db"
     build([DATA], None, store=f"oxigraph:{location}", check_shapes=False)
     other = open_store(f"oxigraph:{location}")
+    memory = open_store("memory", sample_folder)
     try:
-        assert entities(other).csv() == entities(store).csv()
-        assert money(other).csv() == money(store).csv()
+        assert entities(other).csv() == entities(store).csv() == entities(memory).csv()
+        assert money(other).csv() == money(store).csv() == money(memory).csv()
     finally:
         other.close()
 
