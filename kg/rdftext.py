@@ -202,6 +202,8 @@ class TurtleWriter:
         # Each term's name as a subject or object (False), and as a predicate (True).
         self.names: dict[bool, dict[str, tuple]] = _SHARED_NAMES if shared else {False: {}, True: {}}
         self.literals: dict[str, tuple[str, str | None]] = _SHARED_LITERALS if shared else {}
+        self.verbs: dict[str, str] = {}  # the predicates this writer has written, and the IRIs
+        self.objects: dict[str, str] = {}
         for cache in (*self.names.values(), self.literals):
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
@@ -218,11 +220,11 @@ class TurtleWriter:
         """Each subject with its statement, in order.  Every term is named first, as rdflib's
         writer does, so that the prefixes are known before the first statement; a caller that
         takes them all before it asks for the prefixes may skip that (``name_first=False``)."""
+        unique = triples if isinstance(triples, (set, frozenset)) else set(triples)
         by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        references: Counter = Counter()
-        for s, p, o in triples if isinstance(triples, (set, frozenset)) else set(triples):
+        for s, p, o in unique:
             by_subject[s].append((p, o))
-            references[o] += 1
+        references = Counter(o for _, _, o in unique)
         for s, properties in by_subject.items() if name_first else ():
             self._name(s, predicate=False)
             for p, o in properties:
@@ -239,19 +241,31 @@ class TurtleWriter:
         properties: dict[str, list[str]] = {}
         for p, o in pairs:
             properties.setdefault(p, []).append(o)
-        predicates = sorted(properties, key=lambda p: (PREDICATE_ORDER.get(p, 2), sort_key(p))) \
-            if len(properties) > 1 else list(properties)
+        predicates = sorted(properties, key=_predicate_key) if len(properties) > 1 else list(properties)
         parts = []
         for p in predicates:
             objects = properties[p]
-            verb = "a" if p == RDF_TYPE else self._name(p, predicate=True)
+            verb = self.verbs.get(p) or self._verb(p)
             if len(objects) == 1:
-                parts.append(f"{verb} {self._object(objects[0])}")
+                parts.append(f"{verb} {self.objects.get(objects[0]) or self._object(objects[0])}")
             else:
-                parts.append(f"{verb} " + ",\n        ".join(self._object(o) for o in sorted(objects, key=sort_key)))
+                parts.append(f"{verb} " + ",\n        ".join(self.objects.get(o) or self._object(o)
+                                                            for o in sorted(objects, key=sort_key)))
         return f"\n{self._name(subject, predicate=False)} " + " ;\n    ".join(parts) + " .\n"
 
+    def _verb(self, predicate: str) -> str:
+        verb = self.verbs[predicate] = "a" if predicate == RDF_TYPE else self._name(predicate, predicate=True)
+        return verb
+
     def _object(self, term: str) -> str:
+        """A term's text as an object; an IRI's kept for this writer, which has declared its
+        prefix (most literals are written once)."""
+        text = self._object_text(term)
+        if term.startswith("<"):
+            self.objects[term] = text
+        return text
+
+    def _object_text(self, term: str) -> str:
         if term.startswith('"'):
             found = self.literals.get(term)
             if found is None:
@@ -319,6 +333,12 @@ class TurtleWriter:
 
     def prefix_lines(self) -> list[str]:
         return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(self.used.items())]
+
+
+@lru_cache(maxsize=4096)
+def _predicate_key(predicate: str) -> tuple:
+    """Predicates in rdflib's order: rdf:type, rdfs:label, then by IRI."""
+    return PREDICATE_ORDER.get(predicate, 2), sort_key(predicate)
 
 
 def _quoted(text: str) -> str:
