@@ -392,7 +392,8 @@ def write_report(path: Path, rows: list[str], query_rows: list[str], viewer, sma
     print(f"wrote {path}")
 
 
-ARCHIVE_INTRO = """`python bench/run.py --archive` (three runs of each command; the median, then the range). The default
+ARCHIVE_INTRO = """`python bench/run.py --archive` (three runs of each command, five of each build, the two builds
+taking turns; the median, then the range). The default
 path, a build folder (`kg build --out`, SHACL checked per report in the workers), against the same
 reports built into `oxigraph:` without validation, on `bench/corpus.py 1000` (about 900,000
 triples). The 2 cores were shared with other engineers' work, so the figures move from run to run;
