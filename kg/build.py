@@ -150,7 +150,7 @@ def _process(path: Path) -> _Outcome:
     if _job.trig:
         # Its mentions and facts are its alone: their Turtle in graph.ttl is what it is here.
         writer = TurtleWriter()
-        statements = list(writer.subject_statements(triples, name_first=False))
+        statements = list(writer.subject_statements(triples))
         outcome.trig = trig_block_of(f"<{ntriples.graph}>", (text for _, text in statements)).encode("utf-8")
         derived = {line.split(" ", 1)[0] for line in ntriples.derived.splitlines()}
         outcome.turtle = [(s, text.encode("utf-8")) for s, text in statements if s in derived]
@@ -432,7 +432,7 @@ class _FolderFiles:
             ttl.write("".join(line + "\n" for line in prefix_order(self.prefixes)).encode("utf-8"))
             for s in order:
                 where = self.statements.get(s)
-                ttl.write(self._read(where) if where is not None else writer.statement(s, list(shared[s])).encode("utf-8"))
+                ttl.write(self._read(where) if where is not None else writer.statement(s, shared[s]).encode("utf-8"))
             ttl.write(b"\n")
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import networkx as nx
 
-from .rdftext import RDF_TYPE, Quads, Triple, normal_form, parse_literal, sort_key
+from .rdftext import RDF_TYPE, Quads, Triple, lexical_form, normal_form, parse_literal, sort_key
 
 FK = "https://w3id.org/fupin-kg/ontology#"
 PROV_DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
@@ -159,10 +159,8 @@ def _fold_pairings(by_subject: dict, graph: nx.MultiDiGraph, kinds: dict) -> Non
 
 
 def _text(term: str | None) -> str:
-    """A term as rdflib's str() gave it: an IRI without brackets, a literal's lexical form."""
-    if term is None:
-        return "None"
-    return parse_literal(term).lexical if term.startswith('"') else term[1:-1]
+    """A term as rdflib's str() gave it, a missing one too."""
+    return "None" if term is None else lexical_form(term)
 
 
 def _set_attribute(attrs: dict, name: str, value) -> None:

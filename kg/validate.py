@@ -39,7 +39,7 @@ from rdflib.namespace import SH, XSD
 
 from .model import KgError
 from .rdf import ontology, shapes
-from .rdftext import NUMERIC, RDF_TYPE, Triple, parse_literal, parse_ntriples_lines
+from .rdftext import NUMERIC, RDF_TYPE, Triple, lexical_form, parse_literal, parse_ntriples_lines
 
 # Datatypes whose lexical forms SPARQL can check by casting to them.
 CASTABLE = {XSD[t] for t in ("integer", "decimal", "boolean", "date", "gYear", "double", "float", "dateTime")}
@@ -157,7 +157,7 @@ class _Compiler:
             found = re.compile(str(pattern), sum(getattr(re, f.upper()) for f in str(flags or "")))
             tests.append((f"(!isBlank(?value) && REGEX(STR(?value), {Literal(str(pattern)).n3()}"
                           f"{', ' + Literal(str(flags)).n3() if flags is not None else ''}))",
-                          lambda v, _: not v.startswith("_:") and found.search(_str(v)) is not None))
+                          lambda v, _: not v.startswith("_:") and found.search(lexical_form(v)) is not None))
         languages = self.g.value(node, SH.languageIn)
         if languages is not None:
             tags = [str(t).lower() for t in Collection(self.g, languages)]
@@ -188,11 +188,6 @@ class _Compiler:
 
 def _is_literal(term: str) -> bool:
     return term.startswith('"')
-
-
-def _str(term: str) -> str:
-    """SPARQL's STR: an IRI's text, a literal's lexical form."""
-    return parse_literal(term).lexical if _is_literal(term) else term.strip("<>")
 
 
 def _lang_matches(lang: str | None, tags: list[str]) -> bool:
